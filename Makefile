@@ -1,0 +1,44 @@
+# The two commands: `make run` and `make test`. Everything else is a helper of theirs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: run test browser-test install lint migrate messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when a requirements file changed.
+$(STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+run: migrate
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# The whole suite but the browser tests (SQLite by default; DATABASE_URL picks another database).
+test: install
+	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+
+browser-test: install
+	$(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+
+# Needs GNU gettext; the compiled catalog is committed so that nobody else does.
+messages: install
+	$(BIN)/python manage.py makemessages -l vi --ignore=.venv --ignore=tests
+	$(BIN)/python manage.py compilemessages -l vi --ignore=.venv
+
+clean:
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles test-artifacts

@@ -1,0 +1,28 @@
+"""StreamField blocks for course and workshop bodies."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.images.blocks import ImageBlock
+
+
+class ModuleBlock(blocks.StructBlock):
+    """One module of the programme, with its share of the periods."""
+
+    title = blocks.CharBlock(label=_("title"))
+    periods = blocks.IntegerBlock(label=_("periods"), min_value=1, required=False)
+    description = blocks.RichTextBlock(label=_("description"), required=False,
+                                       features=["bold", "italic", "ol", "ul", "link"])
+
+    class Meta:
+        icon = "list-ol"
+        label = _("Module")
+        template = "blocks/module_block.html"
+
+
+class CourseBodyBlock(blocks.StreamBlock):
+    heading = blocks.CharBlock(label=_("Heading"), form_classname="title", template="blocks/heading_block.html")
+    paragraph = blocks.RichTextBlock(label=_("Paragraph"), features=["bold", "italic", "ol", "ul", "link", "h3"])
+    module = ModuleBlock()
+    image = ImageBlock(label=_("Image"))
+    document = DocumentChooserBlock(label=_("Document"), template="blocks/document_block.html")

@@ -1,0 +1,491 @@
+"""The public catalog: reference data, page types and the sessions (classes) of a course.
+
+``courses`` never imports ``staff`` at module level; it points at staff models by string
+("staff.Unit") and imports them inside functions where it must.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.api import APIField
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from .blocks import CourseBodyBlock
+from .text import fold
+
+# --- Reference data (editable as snippets, never an enum in code) --------------------------------
+
+
+class LegalDocument(models.Model):
+    """A legal text that a course, a rule or a report rests on, valid from a date."""
+
+    number = models.CharField(_("number"), max_length=60, unique=True, help_text=_("e.g. 171/2025/NĐ-CP"))
+    title = models.CharField(_("title"), max_length=300)
+    effective_from = models.DateField(_("effective from"))
+    effective_to = models.DateField(_("effective to"), null=True, blank=True)
+
+    class Meta:
+        ordering = ("-effective_from", "number")
+        verbose_name = _("legal document")
+        verbose_name_plural = _("legal documents")
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class ContentGroup(models.Model):
+    """A content group of training (Decree 171/2025 has five; older texts had four)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    legal_basis = models.ForeignKey(
+        LegalDocument, verbose_name=_("legal basis"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        ordering = ("sort_order", "name")
+        verbose_name = _("content group")
+        verbose_name_plural = _("content groups")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FieldOfWork(models.Model):
+    """A field of state work (lĩnh vực): civil status, land, judicial records, business registration…"""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        ordering = ("name",)
+        verbose_name = _("field of work")
+        verbose_name_plural = _("fields of work")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Skill(models.Model):
+    name = models.CharField(_("name"), max_length=150, unique=True)
+
+    class Meta:
+        ordering = ("name",)
+        verbose_name = _("skill")
+        verbose_name_plural = _("skills")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Trainer(models.Model):
+    """A trainer or speaker; may or may not be an official of the city."""
+
+    name = models.CharField(_("name"), max_length=150)
+    title = models.CharField(_("title / position"), max_length=200, blank=True)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ("name",)
+        verbose_name = _("trainer")
+        verbose_name_plural = _("trainers")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# --- Page types -----------------------------------------------------------------------------------
+
+
+class CredentialType(models.TextChoices):
+    CHUNG_CHI = "chung_chi", _("Certificate (chứng chỉ)")
+    GIAY_CHUNG_NHAN = "giay_chung_nhan", _("Certificate of completion (giấy chứng nhận)")
+    ATTENDANCE = "attendance", _("Attendance only")
+
+
+class ProgrammeType(models.TextChoices):
+    RANK_STANDARD = "rank_standard", _("Rank-standard programme")
+    LEADERSHIP = "leadership", _("Leadership-position programme")
+    JOB_POSITION = "job_position", _("Job-position knowledge and skills")
+    UPDATE = "update", _("Update / refresher")
+    EXCHANGE = "exchange", _("Best-practice sharing")
+    OTHER = "other", _("Other")
+
+
+CATEGORY_CHOICES = (
+    ("can_bo", _("Cadre (cán bộ)")),
+    ("cong_chuc", _("Civil servant (công chức)")),
+    ("vien_chuc", _("Public employee (viên chức)")),
+    ("khong_chuyen_trach", _("Commune part-time staff")),
+)
+
+
+class MultipleChoiceJSONField(models.JSONField):
+    """A list of choice codes stored as JSON, edited with checkboxes (portable across databases)."""
+
+    def __init__(self, *args, choices_list=(), **kwargs):
+        self.choices_list = tuple(choices_list)
+        kwargs.setdefault("default", list)
+        kwargs.setdefault("blank", True)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.JSONField", args, kwargs
+
+    def formfield(self, **kwargs):
+        return forms.MultipleChoiceField(
+            choices=self.choices_list,
+            required=not self.blank,
+            label=self.verbose_name,
+            widget=forms.CheckboxSelectMultiple,
+        )
+
+
+class HomePage(Page):
+    """The site's front page: what the platform is, and the next sessions with seats."""
+
+    intro = RichTextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    subpage_types = ["courses.CatalogPage"]
+    parent_page_types = ["wagtailcore.Page"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import upcoming_sessions
+
+        context = super().get_context(request, *args, **kwargs)
+        context["catalog"] = CatalogPage.objects.live().first()
+        context["upcoming_sessions"] = upcoming_sessions(limit=6)
+        return context
+
+
+class CatalogPage(Page):
+    """The public course catalog: every live course and workshop below it, with facets and search."""
+
+    intro = RichTextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["courses.HomePage"]
+    subpage_types = ["courses.CoursePage", "courses.WorkshopPage"]
+    page_size = 20
+
+    class Meta:
+        verbose_name = _("course catalog")
+
+    def get_context(self, request, *args, **kwargs):
+        from .filters import CatalogFilter
+        from .selectors import catalog_queryset
+
+        context = super().get_context(request, *args, **kwargs)
+        filterset = CatalogFilter(request.GET or None, queryset=TrainingPage.objects.live().descendant_of(self))
+        pages = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
+        paginator = Paginator(catalog_queryset(pages).order_by("title", "pk"), self.page_size)
+        page_obj = paginator.get_page(request.GET.get("page"))
+        context.update(filterset=filterset, page_obj=page_obj, query_string=_query_without_page(request))
+        return context
+
+
+def _query_without_page(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+class TrainingPage(Page):
+    """What every offering in the catalog shares: a course, a workshop, later an exchange.
+
+    Concrete (multi-table) so that sessions, filters and the catalog address all kinds at once.
+    """
+
+    summary = models.TextField(_("summary"), max_length=600)
+    body = StreamField(CourseBodyBlock(), verbose_name=_("body"), blank=True)
+    content_group = models.ForeignKey(
+        ContentGroup, verbose_name=_("content group"), null=True, on_delete=models.PROTECT, related_name="pages"
+    )
+    programme_type = models.CharField(
+        _("programme type"), max_length=20, choices=ProgrammeType.choices, default=ProgrammeType.UPDATE
+    )
+    field_of_work = models.ForeignKey(
+        FieldOfWork, verbose_name=_("field of work"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="pages",
+    )
+    legal_basis = models.ForeignKey(
+        LegalDocument, verbose_name=_("legal basis"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="pages",
+    )
+    credential_type = models.CharField(
+        _("credential"), max_length=20, choices=CredentialType.choices, default=CredentialType.GIAY_CHUNG_NHAN
+    )
+    periods = models.PositiveIntegerField(_("periods (tiết)"), help_text=_("1 period = 45 minutes; 1 day = 8 periods"))
+    target_categories = MultipleChoiceJSONField(_("for categories"), choices_list=CATEGORY_CHOICES)
+    target_ranks = ParentalManyToManyField("staff.Rank", verbose_name=_("for ranks"), blank=True)
+    target_job_positions = models.TextField(
+        _("for job positions"), blank=True, help_text=_("One job position per line; empty means any.")
+    )
+    skills = ParentalManyToManyField(Skill, verbose_name=_("skills"), blank=True)
+    organizer = models.ForeignKey(
+        "staff.Unit", verbose_name=_("organizer unit"), null=True, on_delete=models.PROTECT,
+        related_name="organized_pages",
+    )
+    certificate_validity_months = models.PositiveSmallIntegerField(
+        _("certificate valid for (months)"), null=True, blank=True, help_text=_("Empty if it does not expire.")
+    )
+
+    is_creatable = False
+    parent_page_types = ["courses.CatalogPage"]
+    subpage_types: list[str] = []
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        MultiFieldPanel(
+            [
+                FieldPanel("content_group"),
+                FieldPanel("programme_type"),
+                FieldPanel("field_of_work"),
+                FieldPanel("organizer"),
+                FieldPanel("legal_basis"),
+            ],
+            heading=_("Classification"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("credential_type"), FieldPanel("periods"), FieldPanel("certificate_validity_months")],
+            heading=_("Credential and hours"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("target_categories"),
+                FieldPanel("target_ranks", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("target_job_positions"),
+                FieldPanel("skills", widget=forms.CheckboxSelectMultiple),
+            ],
+            heading=_("Who it is for"),
+        ),
+        FieldPanel("body"),
+    ]
+
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("search_text"),
+        index.SearchField("summary"),
+        index.FilterField("content_group"),
+        index.FilterField("field_of_work"),
+        index.FilterField("organizer"),
+        index.FilterField("credential_type"),
+    ]
+
+    api_fields = [
+        APIField("summary"),
+        APIField("content_group_name"),
+        APIField("programme_type"),
+        APIField("field_of_work_name"),
+        APIField("organizer_name"),
+        APIField("legal_basis_number"),
+        APIField("credential_type"),
+        APIField("periods"),
+        APIField("target_categories"),
+        APIField("certificate_validity_months"),
+        APIField("upcoming_sessions"),
+    ]
+
+    class Meta:
+        verbose_name = _("training offering")
+
+    def clean(self) -> None:
+        super().clean()
+        if self.periods == 0:
+            raise ValidationError({"periods": _("A course lasts at least one period.")})
+
+    def search_text(self) -> str:
+        """Folded text the search index holds for this page (see courses/search.py)."""
+        parts = [self.title, self.summary, str(self.content_group or ""), str(self.field_of_work or ""),
+                 self.organizer.name if self.organizer_id else "", self.target_job_positions]
+        if self.pk:
+            parts.extend(skill.name for skill in self.skills.all())
+        parts.append(self.body_text())
+        return fold(" ".join(parts))
+
+    def body_text(self) -> str:
+        texts: list[str] = []
+        for block in self.body:
+            value = block.value
+            if hasattr(value, "source"):
+                texts.append(value.source)
+            elif isinstance(value, str):
+                texts.append(value)
+            elif hasattr(value, "values"):
+                texts.extend(str(v) for v in value.values() if isinstance(v, str))
+        return " ".join(texts)
+
+    # Flat values for API v2 consumers, who should not need a second request per relation.
+    @property
+    def content_group_name(self) -> str | None:
+        return self.content_group.name if self.content_group_id else None
+
+    @property
+    def field_of_work_name(self) -> str | None:
+        return self.field_of_work.name if self.field_of_work_id else None
+
+    @property
+    def organizer_name(self) -> str | None:
+        return self.organizer.name if self.organizer_id else None
+
+    @property
+    def legal_basis_number(self) -> str | None:
+        return self.legal_basis.number if self.legal_basis_id else None
+
+    @property
+    def upcoming_sessions(self) -> list[dict]:
+        from .selectors import sessions_with_seats
+
+        sessions = sessions_with_seats(self.sessions.filter(end_date__gte=timezone.localdate(), cancelled=False))
+        return [
+            {
+                "id": s.pk,
+                "start_date": s.start_date.isoformat(),
+                "end_date": s.end_date.isoformat(),
+                "mode": s.mode,
+                "venue": s.venue,
+                "capacity": s.capacity,
+                "seats_left": s.seats_left,
+            }
+            for s in sessions
+        ]
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import sessions_for_page
+
+        context = super().get_context(request, *args, **kwargs)
+        context["sessions"] = sessions_for_page(self)
+        return context
+
+
+class CoursePage(TrainingPage):
+    """A course: one programme taught in one or more sessions (classes)."""
+
+    is_creatable = True
+    parent_page_types = ["courses.CatalogPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("course")
+        verbose_name_plural = _("courses")
+
+
+class WorkshopKind(models.TextChoices):
+    WORKSHOP = "workshop", _("Workshop / seminar")
+    SHARING = "sharing", _("Sharing session")
+
+
+class WorkshopPage(TrainingPage):
+    """A one-off workshop, seminar or sharing session (usually a single session)."""
+
+    workshop_kind = models.CharField(_("kind"), max_length=10, choices=WorkshopKind.choices,
+                                     default=WorkshopKind.WORKSHOP)
+    speakers = models.TextField(_("speakers"), blank=True, help_text=_("One per line."))
+
+    is_creatable = True
+    parent_page_types = ["courses.CatalogPage"]
+    subpage_types: list[str] = []
+    content_panels = [*TrainingPage.content_panels, FieldPanel("workshop_kind"), FieldPanel("speakers")]
+    api_fields = [*TrainingPage.api_fields, APIField("workshop_kind"), APIField("speakers")]
+
+    class Meta:
+        verbose_name = _("workshop")
+        verbose_name_plural = _("workshops")
+
+
+# --- Sessions --------------------------------------------------------------------------------------
+
+
+class SessionMode(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    ONLINE = "online", _("Online")
+    HYBRID = "hybrid", _("Hybrid")
+
+
+class CourseSession(models.Model):
+    """One class of a course: dates, daily hours, venue, seats and the enrollment window.
+
+    A plain model and not an InlinePanel child: inline children are rewritten when an editor saves
+    the page, and enrollments point here and must never disappear with them.
+    """
+
+    course = models.ForeignKey(TrainingPage, verbose_name=_("course"), on_delete=models.PROTECT,
+                               related_name="sessions")
+    code = models.CharField(_("class code"), max_length=40, blank=True)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    daily_start = models.TimeField(_("daily start"), default=dt.time(8, 0))
+    daily_end = models.TimeField(_("daily end"), default=dt.time(16, 30))
+    schedule_note = models.CharField(_("schedule"), max_length=200, blank=True,
+                                     help_text=_("e.g. mornings only, Monday to Wednesday"))
+    mode = models.CharField(_("mode"), max_length=10, choices=SessionMode.choices, default=SessionMode.IN_PERSON)
+    venue = models.CharField(_("venue"), max_length=255, blank=True)
+    online_url = models.URLField(_("online meeting link"), blank=True)
+    capacity = models.PositiveIntegerField(_("capacity"))
+    enrollment_opens = models.DateTimeField(_("enrollment opens"), null=True, blank=True)
+    enrollment_closes = models.DateTimeField(_("enrollment closes"), null=True, blank=True)
+    trainers = models.ManyToManyField(Trainer, verbose_name=_("trainers"), blank=True, related_name="sessions")
+    cancelled = models.BooleanField(_("cancelled"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("start_date", "pk")
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        constraints = [
+            models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")), name="session_dates_ordered"),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="session_capacity_positive"),
+        ]
+        indexes = [models.Index(fields=["course", "start_date"])]
+
+    def __str__(self) -> str:
+        label = self.code or f"{self.start_date:%d/%m/%Y}"
+        return f"{self.course.title} – {label}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = _("The end date is before the start date.")
+        if self.daily_start and self.daily_end and self.daily_end <= self.daily_start:
+            errors["daily_end"] = _("The day ends before it starts.")
+        if self.enrollment_opens and self.enrollment_closes and self.enrollment_closes <= self.enrollment_opens:
+            errors["enrollment_closes"] = _("Enrollment closes before it opens.")
+        if self.mode in (SessionMode.ONLINE, SessionMode.HYBRID) and not self.online_url:
+            errors["online_url"] = _("An online or hybrid session needs a meeting link.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def days(self) -> int:
+        return (self.end_date - self.start_date).days + 1
+
+    def enrollment_is_open(self, now: dt.datetime | None = None) -> bool:
+        moment = now or timezone.now()
+        if self.cancelled:
+            return False
+        if self.enrollment_opens and moment < self.enrollment_opens:
+            return False
+        if self.enrollment_closes and moment > self.enrollment_closes:
+            return False
+        return timezone.localdate(moment) <= self.start_date

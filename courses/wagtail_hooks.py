@@ -1,0 +1,56 @@
+"""Wagtail admin for the catalog: sessions (classes) and the editable reference data."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from .models import ContentGroup, CourseSession, FieldOfWork, LegalDocument, Skill, Trainer
+
+
+class CourseSessionViewSet(ModelViewSet):
+    model = CourseSession
+    icon = "date"
+    menu_label = _("Sessions")
+    list_display = ["__str__", "start_date", "end_date", "mode", "venue", "capacity"]
+    list_filter = ["mode", "cancelled", "start_date"]
+    search_fields = ["code", "course__title", "venue"]
+    search_backend_name = None
+    form_fields = ["course", "code", "start_date", "end_date", "daily_start", "daily_end", "schedule_note", "mode",
+                   "venue", "online_url", "capacity", "enrollment_opens", "enrollment_closes", "trainers",
+                   "cancelled"]
+    list_export = ["course.title", "code", "start_date", "end_date", "get_mode_display", "venue", "capacity"]
+    export_headings = {"course.title": _("Course"), "get_mode_display": _("Mode")}
+    export_filename = "lop-hoc"
+    ordering = ("-start_date", "pk")
+
+
+def _snippet(model, fields, icon="snippet"):
+    return type(f"{model.__name__}ViewSet", (SnippetViewSet,), {
+        "model": model, "icon": icon, "list_display": fields, "search_fields": [f for f in fields if f != "tier"],
+        "search_backend_name": None,
+    })
+
+
+class ReferenceDataGroup(SnippetViewSetGroup):
+    menu_label = _("Reference data")
+    menu_icon = "list-ul"
+    menu_order = 300
+    items = (
+        _snippet(ContentGroup, ["name", "code"], "folder-open-inverse"),
+        _snippet(FieldOfWork, ["name", "code"], "tag"),
+        _snippet(Skill, ["name"], "pick"),
+        _snippet(LegalDocument, ["number", "title"], "doc-full"),
+        _snippet(Trainer, ["name", "organisation"], "user"),
+    )
+
+
+@hooks.register("register_admin_viewset")
+def register_sessions():
+    return CourseSessionViewSet("sessions")
+
+
+register_snippet(ReferenceDataGroup)

@@ -1,0 +1,109 @@
+"""Wagtail admin for people and the organisation: units, their lineage, officials, reference data."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.views import generic
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from .admin_views import ScopedModelViewSet
+from .filters import OfficialFilterSet, UnitFilterSet, search_officials
+from .forms import OfficialAdminForm
+from .models import Official, Rank, Unit, UnitSuccession
+from .scoping import officials_in_scope, units_in_scope
+
+
+class UnitViewSet(ScopedModelViewSet):
+    model = Unit
+    icon = "site"
+    menu_label = _("Units")
+    filterset_class = UnitFilterSet
+    search_fields = ["name", "code"]
+    search_backend_name = None
+    list_display = ["name", "code", "kind", "parent", "valid_from", "valid_to"]
+    form_fields = ["code", "name", "kind", "parent", "valid_from", "valid_to"]
+    list_export = ["code", "name", "get_kind_display", "parent.code", "valid_from", "valid_to"]
+    export_headings = {"get_kind_display": _("Kind"), "parent.code": _("Parent unit code")}
+    export_filename = "don-vi"
+    ordering = "path"
+
+    def scope(self, user):
+        return units_in_scope(user).select_related("parent")
+
+
+class UnitSuccessionViewSet(ModelViewSet):
+    model = UnitSuccession
+    icon = "arrow-right"
+    menu_label = _("Unit successions")
+    list_display = ["predecessor", "successor", "kind", "effective_date", "legal_basis", "share"]
+    list_filter = ["kind", "effective_date"]
+    search_fields = ["predecessor__name", "successor__name", "legal_basis"]
+    search_backend_name = None
+    form_fields = ["predecessor", "successor", "kind", "effective_date", "legal_basis", "share"]
+    list_export = ["predecessor.code", "predecessor.name", "successor.code", "successor.name", "kind",
+                   "effective_date", "legal_basis", "share"]
+    export_filename = "ke-thua-don-vi"
+
+
+class OfficialIndexView(generic.IndexView):
+    def search_queryset(self, queryset):
+        # Folded search (courses/text.py): "nguyen thi" finds "Nguyễn Thị".
+        return search_officials(queryset, self.search_query) if self.is_searching else queryset
+
+
+class OfficialViewSet(ScopedModelViewSet):
+    model = Official
+    icon = "user"
+    menu_label = _("Officials")
+    filterset_class = OfficialFilterSet
+    search_fields = ["search_name", "employee_code"]
+    search_backend_name = None
+    list_display = ["full_name", "employee_code", "unit", "category", "rank", "status"]
+    list_export = ["employee_code", "full_name", "date_of_birth", "get_gender_display", "ethnicity",
+                   "get_category_display", "rank.code", "rank.name", "job_position", "leadership_position",
+                   "unit.code", "unit.name", "get_status_display", "email", "phone"]
+    export_headings = {
+        "get_gender_display": _("Gender"),
+        "get_category_display": _("Category"),
+        "rank.code": _("Rank code"),
+        "rank.name": _("Rank"),
+        "unit.code": _("Unit code"),
+        "unit.name": _("Unit"),
+        "get_status_display": _("Status"),
+    }
+    export_filename = "can-bo"
+    ordering = ("search_name", "employee_code")
+    base_index_view_class = OfficialIndexView
+
+    def scope(self, user):
+        return officials_in_scope(user).select_related("unit", "rank")
+
+    def get_form_class(self, for_update=False):
+        return OfficialAdminForm
+
+
+class PeopleGroup(ViewSetGroup):
+    menu_label = _("People")
+    menu_icon = "group"
+    menu_order = 200
+    items = (OfficialViewSet, UnitViewSet, UnitSuccessionViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_people():
+    return PeopleGroup()
+
+
+class RankViewSet(SnippetViewSet):
+    model = Rank
+    icon = "tag"
+    list_display = ["code", "name", "tier", "category"]
+    search_fields = ["code", "name"]
+    search_backend_name = None
+
+
+register_snippet(RankViewSet)
