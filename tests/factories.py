@@ -1,0 +1,100 @@
+"""Plain factory functions for tests: explicit arguments, synthetic data, no extra dependency."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+from django.contrib.auth.models import User
+from django.utils import timezone
+
+from courses.models import CatalogPage, ContentGroup, CoursePage, CourseSession, FieldOfWork, HomePage, SessionMode
+from staff.models import (
+    Category,
+    Enrollment,
+    EnrollmentStatus,
+    Gender,
+    Official,
+    Role,
+    RoleAssignment,
+    Unit,
+    UnitKind,
+)
+from staff.services import official_assign_unit
+
+_seq = itertools.count(1)
+
+
+def unit(code: str, *, name: str | None = None, parent: Unit | None = None, kind: str = UnitKind.WARD,
+         valid_from: dt.date | None = None, valid_to: dt.date | None = None) -> Unit:
+    return Unit.objects.create(code=code, name=name or f"Đơn vị {code}", kind=kind, parent=parent,
+                               valid_from=valid_from, valid_to=valid_to)
+
+
+def official(*, unit: Unit, name: str | None = None, since: dt.date = dt.date(2020, 1, 1), **fields) -> Official:
+    number = next(_seq)
+    person = Official.objects.create(
+        employee_code=fields.pop("employee_code", f"T{number:06d}"),
+        full_name=name or f"Nguyễn Văn Thử {number}",
+        gender=fields.pop("gender", Gender.MALE),
+        category=fields.pop("category", Category.CIVIL_SERVANT),
+        **fields,
+    )
+    official_assign_unit(official=person, unit=unit, start=since)
+    person.refresh_from_db()
+    return person
+
+
+def user(username: str, *, role: str | None = None, unit: Unit | None = None, **fields) -> User:
+    account = User.objects.create_user(username=username, password="pw-for-tests-only", **fields)
+    if role:
+        account.is_staff = True
+        account.save(update_fields=["is_staff"])
+        RoleAssignment.objects.create(user=account, role=role, unit=unit)
+    return account
+
+
+def content_group(code: str = "khcn-so", name: str = "Khoa học, công nghệ, đổi mới sáng tạo và kỹ năng số"):
+    return ContentGroup.objects.get_or_create(code=code, defaults={"name": name})[0]
+
+
+def field_of_work(code: str = "dat-dai", name: str = "Đất đai"):
+    return FieldOfWork.objects.get_or_create(code=code, defaults={"name": name})[0]
+
+
+def catalog() -> CatalogPage:
+    from wagtail.models import Page, Site
+
+    existing = CatalogPage.objects.first()
+    if existing:
+        return existing
+    root = Page.get_first_root_node()
+    home = root.add_child(instance=HomePage(title="Trang chủ", slug="trang-chu-test"))
+    Site.objects.update_or_create(is_default_site=True, defaults={"hostname": "localhost", "root_page": home})
+    return home.add_child(instance=CatalogPage(title="Danh mục khóa học", slug="khoa-hoc"))
+
+
+def course(*, title: str, organizer: Unit, group: ContentGroup | None = None, periods: int = 16,
+           field=None, parent: CatalogPage | None = None, **fields) -> CoursePage:
+    page = CoursePage(title=title, summary=fields.pop("summary", f"Tóm tắt: {title}"), periods=periods,
+                      content_group=group or content_group(), organizer=organizer, field_of_work=field, **fields)
+    (parent or catalog()).add_child(instance=page)
+    return page
+
+
+def session(*, course: CoursePage, start: dt.date | None = None, days: int = 2, capacity: int = 30,
+            mode: str = SessionMode.IN_PERSON, **fields) -> CourseSession:
+    start = start or timezone.localdate() + dt.timedelta(days=10)
+    online = {"online_url": "https://hop.example.invalid/x"} if mode != SessionMode.IN_PERSON else {}
+    return CourseSession.objects.create(course=course, start_date=start, end_date=start + dt.timedelta(days=days - 1),
+                                        capacity=capacity, mode=mode, **online, **fields)
+
+
+def enrollment(*, official: Official, session: CourseSession, status: str = EnrollmentStatus.CONFIRMED,
+               unit: Unit | None = None, **fields) -> Enrollment:
+    return Enrollment.objects.create(official=official, session=session, unit=unit or official.unit, status=status,
+                                     **fields)
+
+
+__all__ = ["unit", "official", "user", "course", "session", "enrollment", "catalog", "content_group",
+           "field_of_work", "Role"]
