@@ -11,10 +11,12 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission, User
 from django.db import transaction
 from django.utils import timezone
-from wagtail.models import GroupPagePermission, Page, Site
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import GroupPagePermission, Locale, Page, Site
 
 from courses.models import (
     CatalogPage,
@@ -300,7 +302,9 @@ def _seed_reference() -> dict[str, dict]:
 def _seed_pages() -> CatalogPage:
     home = HomePage.objects.first()
     if home is None:
-        root = Page.get_first_root_node()
+        # Wagtail's migrations create the locale and the root page; a flushed database has neither.
+        Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
+        root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
         home = root.add_child(instance=HomePage(
             title="Bồi dưỡng cán bộ, công chức", slug="trang-chu",
             intro="<p>Khóa học, hội thảo và buổi chia sẻ kinh nghiệm giữa các phường, xã.</p>"))
@@ -411,7 +415,7 @@ def _seed_enrollments(people: list[Official], today: dt.date) -> None:
     rows = []
     for session in CourseSession.objects.select_related("course").order_by("pk"):
         past = session.end_date < today
-        size = min(session.capacity, 24 if past else 8)
+        size = min(session.capacity, 24 if past else 8, len(people))
         for official in rng.sample(people, size):
             if (official.pk, session.pk) in done:
                 continue

@@ -72,6 +72,10 @@ class Unit(models.Model):
         return self.name
 
     @property
+    def parent_code(self) -> str:
+        return self.parent.code if self.parent_id else ""
+
+    @property
     def depth(self) -> int:
         return self.path.count("/")
 
@@ -240,6 +244,23 @@ class Official(models.Model):
     @property
     def is_leader(self) -> bool:
         return bool(self.leadership_position)
+
+    # Flat values for exports, which must not fail on an official without a rank or a unit.
+    @property
+    def rank_code(self) -> str:
+        return self.rank.code if self.rank_id else ""
+
+    @property
+    def rank_name(self) -> str:
+        return self.rank.name if self.rank_id else ""
+
+    @property
+    def unit_code(self) -> str:
+        return self.unit.code if self.unit_id else ""
+
+    @property
+    def unit_name(self) -> str:
+        return self.unit.name if self.unit_id else ""
 
     def save(self, *args, **kwargs) -> None:
         self.search_name = fold(self.full_name)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.views import generic
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -19,6 +19,7 @@ from .scoping import officials_in_scope, units_in_scope
 
 class UnitViewSet(ScopedModelViewSet):
     model = Unit
+    name = "units"
     icon = "site"
     menu_label = _("Units")
     filterset_class = UnitFilterSet
@@ -26,8 +27,8 @@ class UnitViewSet(ScopedModelViewSet):
     search_backend_name = None
     list_display = ["name", "code", "kind", "parent", "valid_from", "valid_to"]
     form_fields = ["code", "name", "kind", "parent", "valid_from", "valid_to"]
-    list_export = ["code", "name", "get_kind_display", "parent.code", "valid_from", "valid_to"]
-    export_headings = {"get_kind_display": _("Kind"), "parent.code": _("Parent unit code")}
+    list_export = ["code", "name", "get_kind_display", "parent_code", "valid_from", "valid_to"]
+    export_headings = {"get_kind_display": _("Kind"), "parent_code": _("Parent unit code")}
     export_filename = "don-vi"
     ordering = "path"
 
@@ -37,6 +38,7 @@ class UnitViewSet(ScopedModelViewSet):
 
 class UnitSuccessionViewSet(ModelViewSet):
     model = UnitSuccession
+    name = "unit-successions"
     icon = "arrow-right"
     menu_label = _("Unit successions")
     list_display = ["predecessor", "successor", "kind", "effective_date", "legal_basis", "share"]
@@ -44,8 +46,10 @@ class UnitSuccessionViewSet(ModelViewSet):
     search_fields = ["predecessor__name", "successor__name", "legal_basis"]
     search_backend_name = None
     form_fields = ["predecessor", "successor", "kind", "effective_date", "legal_basis", "share"]
-    list_export = ["predecessor.code", "predecessor.name", "successor.code", "successor.name", "kind",
+    list_export = ["predecessor.code", "predecessor.name", "successor.code", "successor.name", "get_kind_display",
                    "effective_date", "legal_basis", "share"]
+    export_headings = {"predecessor.code": _("Former unit code"), "successor.code": _("Successor unit code"),
+                       "get_kind_display": _("Kind")}
     export_filename = "ke-thua-don-vi"
 
 
@@ -57,6 +61,8 @@ class OfficialIndexView(generic.IndexView):
 
 class OfficialViewSet(ScopedModelViewSet):
     model = Official
+    name = "officials"
+    inspect_view_enabled = True
     icon = "user"
     menu_label = _("Officials")
     filterset_class = OfficialFilterSet
@@ -64,15 +70,15 @@ class OfficialViewSet(ScopedModelViewSet):
     search_backend_name = None
     list_display = ["full_name", "employee_code", "unit", "category", "rank", "status"]
     list_export = ["employee_code", "full_name", "date_of_birth", "get_gender_display", "ethnicity",
-                   "get_category_display", "rank.code", "rank.name", "job_position", "leadership_position",
-                   "unit.code", "unit.name", "get_status_display", "email", "phone"]
+                   "get_category_display", "rank_code", "rank_name", "job_position", "leadership_position",
+                   "unit_code", "unit_name", "get_status_display", "email", "phone"]
     export_headings = {
         "get_gender_display": _("Gender"),
         "get_category_display": _("Category"),
-        "rank.code": _("Rank code"),
-        "rank.name": _("Rank"),
-        "unit.code": _("Unit code"),
-        "unit.name": _("Unit"),
+        "rank_code": _("Rank code"),
+        "rank_name": _("Rank"),
+        "unit_code": _("Unit code"),
+        "unit_name": _("Unit"),
         "get_status_display": _("Status"),
     }
     export_filename = "can-bo"

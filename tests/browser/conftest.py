@@ -34,7 +34,7 @@ BROWSER_LOCALE = "en-US"
 DEFAULT_TIMEOUT_MS = 15_000
 # seed_demo(officials=20) would do, but staff/demo.py's _seed_enrollments samples up to 24 officials for
 # every past session without capping by how many exist, so fewer than 24 raises ValueError.
-DEMO_OFFICIALS = 24
+DEMO_OFFICIALS = 20
 
 
 def pytest_collection_modifyitems(config, items):

@@ -12,6 +12,7 @@ pytestmark = pytest.mark.browser
 CATALOG = "/khoa-hoc/"
 KY_NANG_SO = "Kỹ năng số cho cán bộ, công chức cấp xã"
 DAT_DAI = "Quản lý nhà nước về đất đai ở cấp xã"
+HO_TICH = "Nghiệp vụ đăng ký và quản lý hộ tịch"
 QPAN = "Bồi dưỡng kiến thức quốc phòng và an ninh đối tượng 4"
 QPAN_GROUP = "Kiến thức quốc phòng và an ninh"
 CHUYEN_VIEN_CHINH = "Bồi dưỡng ngạch chuyên viên chính"
@@ -28,7 +29,8 @@ def result_titles(page: Page) -> list[str]:
     return [title.strip() for title in page.locator(".results .course-card h2 a").all_inner_texts()]
 
 
-def no_horizontal_scroll(page: Page) -> tuple[int, int]:
+def page_width(page: Page) -> tuple[int, int]:
+    """The document's scroll width and the viewport's width: a wider document scrolls sideways."""
     return page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
 
 
@@ -116,9 +118,9 @@ def test_course_page_shows_sessions_and_seats_left(page: Page):
 @pytest.mark.parametrize("viewport", [PHONE], ids=["375px"])
 def test_filter_form_by_keyboard_on_a_phone(page: Page, viewport):
     page.goto(CATALOG)
-    scroll_width, inner_width = no_horizontal_scroll(page)
-    assert inner_width == PHONE["width"]
-    assert scroll_width <= inner_width, f"catalog scrolls sideways: {scroll_width}px > {inner_width}px"
+    assert page.evaluate("() => window.innerWidth") == PHONE["width"]
+    # Measured now, asserted at the end: a sideways scroll must not hide whether the keyboard path works.
+    widths = {"catalog": page_width(page)}
 
     search = facets(page).locator("input[name=q]")
     for _ in range(40):
@@ -130,12 +132,15 @@ def test_filter_form_by_keyboard_on_a_phone(page: Page, viewport):
     expect(search).to_be_focused()
     expect(search).to_be_in_viewport()
 
-    page.keyboard.type("ky nang so")
+    page.keyboard.type("ho tich")
     page.keyboard.press("Enter")
 
-    page.wait_for_url(re.compile(r"[?&]q=ky(\+|%20)nang(\+|%20)so"))
+    page.wait_for_url(re.compile(r"[?&]q=ho(\+|%20)tich"))
     titles = result_titles(page)
-    assert KY_NANG_SO in titles
+    assert HO_TICH in titles
     assert DAT_DAI not in titles
-    scroll_width, inner_width = no_horizontal_scroll(page)
-    assert scroll_width <= inner_width, f"results scroll sideways: {scroll_width}px > {inner_width}px"
+    assert KY_NANG_SO not in titles
+    widths["results"] = page_width(page)
+
+    too_wide = {name: f"{scroll}px > {inner}px" for name, (scroll, inner) in widths.items() if scroll > inner}
+    assert not too_wide, f"the page scrolls sideways at {PHONE['width']}px: {too_wide}"
