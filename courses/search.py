@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from modelsearch.backends.database import SearchBackend as database_backend_for_connection
+from modelsearch.backends.database import SearchBackend as database_backend_for_connection  # noqa: N813
 from modelsearch.query import PlainText
 
 from .text import fold

@@ -63,7 +63,9 @@ class Unit(models.Model):
         verbose_name_plural = _("units")
         constraints = [
             models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                condition=(
+                    Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gte=models.F("valid_from"))
+                ),
                 name="unit_valid_dates_ordered",
             )
         ]
