@@ -376,6 +376,7 @@ class TrainingPage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         context["sessions"] = sessions_for_page(self)
+        context["today"] = timezone.localdate()
         return context
 
 
