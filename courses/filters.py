@@ -81,5 +81,5 @@ class CatalogFilter(django_filters.FilterSet):
         # Seats one can still take: sessions that have not started and are not full.
         open_sessions = sessions_with_seats(
             upcoming_sessions_queryset().filter(start_date__gte=timezone.localdate())
-        ).filter(seats_taken__lt=F("capacity"))
+        ).filter(seats_held__lt=F("capacity"))
         return self._with_session(queryset, open_sessions)

@@ -448,6 +448,9 @@ class CourseSession(models.Model):
     enrollment_closes = models.DateTimeField(_("enrollment closes"), null=True, blank=True)
     trainers = models.ManyToManyField(Trainer, verbose_name=_("trainers"), blank=True, related_name="sessions")
     cancelled = models.BooleanField(_("cancelled"), default=False)
+    # Seats held right now, moved only by staff/services/enrollment.py with conditional UPDATEs so that
+    # concurrent enrollments can never oversell; displays count the enrollments themselves.
+    seats_taken = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -457,6 +460,7 @@ class CourseSession(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")), name="session_dates_ordered"),
             models.CheckConstraint(condition=Q(capacity__gte=1), name="session_capacity_positive"),
+            models.CheckConstraint(condition=Q(seats_taken__lte=models.F("capacity")), name="session_never_oversold"),
         ]
         indexes = [models.Index(fields=["course", "start_date"])]
 

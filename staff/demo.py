@@ -11,12 +11,10 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.auth.models import Group, Permission, User
 from django.db import transaction
 from django.utils import timezone
-from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import GroupPagePermission, Locale, Page, Site
+from wagtail.models import GroupPagePermission, Page, Site
 
 from courses.models import (
     CatalogPage,
@@ -35,6 +33,7 @@ from courses.models import (
     WorkshopKind,
     WorkshopPage,
 )
+from courses.services import site_root_ensure
 
 from .models import (
     Category,
@@ -49,7 +48,7 @@ from .models import (
     UnitAssignment,
     UnitKind,
 )
-from .services import official_assign_unit, unit_succession_record
+from .services import official_assign_unit, session_recount_seats, unit_succession_record
 
 MERGER_DAY = dt.date(2025, 7, 1)
 MERGER_BASIS = "Nghị quyết 1656/NQ-UBTVQH15 (minh họa)"
@@ -305,9 +304,7 @@ def _seed_reference() -> dict[str, dict]:
 def _seed_pages() -> CatalogPage:
     home = HomePage.objects.first()
     if home is None:
-        # Wagtail's migrations create the locale and the root page; a flushed database has neither.
-        Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
-        root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
+        root = site_root_ensure()
         home = root.add_child(instance=HomePage(
             title="Bồi dưỡng cán bộ, công chức", slug="trang-chu",
             intro="<p>Khóa học, hội thảo và buổi chia sẻ kinh nghiệm giữa các phường, xã.</p>"))
@@ -429,6 +426,7 @@ def _seed_enrollments(people: list[Official], today: dt.date) -> None:
                 completed_on=session.end_date if past else None,
             ))
     Enrollment.objects.bulk_create(rows)
+    session_recount_seats()
 
 
 def _seed_logins(units, people) -> None:

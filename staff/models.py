@@ -348,13 +348,16 @@ class Enrollment(models.Model):
                              related_name="enrollments")
     status = models.CharField(_("status"), max_length=15, choices=EnrollmentStatus.choices,
                               default=EnrollmentStatus.PENDING, db_index=True)
+    priority = models.SmallIntegerField(_("priority"), default=0,
+                                        help_text=_("Higher goes first on the waiting list."))
     periods_earned = models.PositiveIntegerField(_("periods earned"), null=True, blank=True)
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ("created_at", "pk")
+        # The waiting-list order, declared once: promotion takes the first row of this ordering.
+        ordering = ("-priority", "created_at", "pk")
         verbose_name = _("enrollment")
         verbose_name_plural = _("enrollments")
         constraints = [
@@ -367,3 +370,23 @@ class Enrollment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.official_id} → {self.session_id} ({self.status})"
+
+
+class EnrollmentEvent(models.Model):
+    """One change of an enrollment's status: who, when, from what, to what, and why."""
+
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(_("from"), max_length=15, choices=EnrollmentStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=15, choices=EnrollmentStatus.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True,
+                           on_delete=models.SET_NULL, related_name="+")
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ("at", "pk")
+        verbose_name = _("enrollment event")
+        verbose_name_plural = _("enrollment events")
+
+    def __str__(self) -> str:
+        return f"{self.enrollment_id}: {self.from_status or '∅'} → {self.to_status}"

@@ -63,12 +63,14 @@ def field_of_work(code: str = "dat-dai", name: str = "Đất đai"):
 
 
 def catalog() -> CatalogPage:
-    from wagtail.models import Page, Site
+    from wagtail.models import Site
+
+    from courses.services import site_root_ensure
 
     existing = CatalogPage.objects.first()
     if existing:
         return existing
-    root = Page.get_first_root_node()
+    root = site_root_ensure()
     home = root.add_child(instance=HomePage(title="Trang chủ", slug="trang-chu-test"))
     Site.objects.update_or_create(is_default_site=True, defaults={"hostname": "localhost", "root_page": home})
     return home.add_child(instance=CatalogPage(title="Danh mục khóa học", slug="khoa-hoc"))

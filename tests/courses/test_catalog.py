@@ -42,7 +42,7 @@ def test_seats_left_count_only_enrollments_that_hold_a_seat(client, training_cen
     response = client.get(course.url)
 
     (shown,) = response.context["sessions"]
-    assert shown.seats_taken == 2  # confirmed + awaiting approval; waiting list and cancelled hold none
+    assert shown.seats_held == 2  # confirmed + awaiting approval; waiting list and cancelled hold none
     assert shown.seats_left == 3
     assert 'data-seats-left="3"' in response.content.decode()
 

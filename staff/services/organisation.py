@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.db import transaction
 
-from .models import Official, OfficialStatus, Unit, UnitAssignment, UnitSuccession
+from ..models import Official, OfficialStatus, Unit, UnitAssignment, UnitSuccession
 
 
 @transaction.atomic
