@@ -44,10 +44,9 @@ def officials_in_scope(user) -> QuerySet[Official]:
     """Officials whose current unit lies in the user's scope; an official alone sees themself."""
     if not user.is_authenticated:
         return Official.objects.none()
-    scoped = Official.objects.filter(unit__in=units_in_scope(user))
     if user.is_superuser:
         return Official.objects.all()
-    return scoped | Official.objects.filter(user=user)
+    return Official.objects.filter(unit__in=units_in_scope(user)) | Official.objects.filter(user=user)
 
 
 def get_in_scope_or_404(queryset: QuerySet, **lookup):
