@@ -355,9 +355,9 @@ class TrainingPage(Page):
 
     @property
     def upcoming_sessions(self) -> list[dict]:
-        from .selectors import sessions_with_seats
+        from .selectors import sessions_with_seats, upcoming_sessions_queryset
 
-        sessions = sessions_with_seats(self.sessions.filter(end_date__gte=timezone.localdate(), cancelled=False))
+        sessions = sessions_with_seats(upcoming_sessions_queryset().filter(course=self)).order_by("start_date", "pk")
         return [
             {
                 "id": s.pk,

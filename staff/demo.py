@@ -261,7 +261,7 @@ def seed_demo(*, officials: int = 200, today: dt.date | None = None) -> dict[str
         _seed_courses(catalog, units, ranks, reference, today)
         people = _seed_officials(units, ranks, officials)
         _seed_enrollments(people, today)
-        _seed_logins(units, people)
+        _seed_logins(units)
     return demo_counts()
 
 
@@ -397,7 +397,8 @@ def _seed_officials(units, ranks, count: int) -> list[Official]:
             official_assign_unit(official=official, unit=units[legacy], start=dt.date(2018, 1, 1))
         official_assign_unit(official=official, unit=units[home],
                              start=MERGER_DAY if legacy else dt.date(2019, 1, 1))
-    return list(Official.objects.order_by("employee_code")[:count])
+    # The demo's officials with their assignment history, which _seed_enrollments reads for each session.
+    return list(Official.objects.order_by("employee_code").prefetch_related("assignments")[:count])
 
 
 def _unit_on(official: Official, day: dt.date) -> int:
@@ -410,7 +411,6 @@ def _unit_on(official: Official, day: dt.date) -> int:
 def _seed_enrollments(people: list[Official], today: dt.date) -> None:
     """Past sessions get completed enrollments; upcoming ones a few confirmed seats."""
     rng = random.Random(71)
-    people = list(Official.objects.filter(pk__in=[p.pk for p in people]).prefetch_related("assignments"))
     done = set(Enrollment.objects.values_list("official_id", "session_id"))
     rows = []
     for session in CourseSession.objects.select_related("course").order_by("pk"):
@@ -429,7 +429,7 @@ def _seed_enrollments(people: list[Official], today: dt.date) -> None:
     session_recount_seats()
 
 
-def _seed_logins(units, people) -> None:
+def _seed_logins(units) -> None:
     groups = _seed_groups()
     for username, first, last, role, unit_code, superuser in LOGINS:
         user = User.objects.filter(username=username).first()
