@@ -11,6 +11,7 @@ import datetime as dt
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -124,6 +125,12 @@ class ProgrammeType(models.TextChoices):
     UPDATE = "update", _("Update / refresher")
     EXCHANGE = "exchange", _("Best-practice sharing")
     OTHER = "other", _("Other")
+
+
+class ApprovalPolicy(models.TextChoices):
+    NONE = "none", _("No approval")
+    UNIT_HR = "unit_hr", _("The unit's HR")
+    UNIT_HR_THEN_ORGANIZER = "unit_hr_organizer", _("The unit's HR, then the organizer")
 
 
 CATEGORY_CHOICES = (
@@ -249,6 +256,20 @@ class TrainingPage(Page):
     certificate_validity_months = models.PositiveSmallIntegerField(
         _("certificate valid for (months)"), null=True, blank=True, help_text=_("Empty if it does not expire.")
     )
+    approval_policy = models.CharField(_("approval"), max_length=20, choices=ApprovalPolicy.choices,
+                                       default=ApprovalPolicy.NONE)
+    offer_hours = models.PositiveSmallIntegerField(
+        _("hours to accept an offered seat"), null=True, blank=True,
+        help_text=_("Empty: a freed seat goes straight to the first in line. "
+                    "A number: the seat is offered and waits that many hours for an answer."),
+    )
+    min_attendance_percent = models.PositiveSmallIntegerField(
+        _("minimum attendance (%)"), default=80, validators=[MaxValueValidator(100)]
+    )
+    requires_result = models.BooleanField(
+        _("requires a pass/fail result"), default=False,
+        help_text=_("If ticked, only participants marked as passed complete the course."),
+    )
 
     is_creatable = False
     parent_page_types = ["courses.CatalogPage"]
@@ -270,6 +291,11 @@ class TrainingPage(Page):
         MultiFieldPanel(
             [FieldPanel("credential_type"), FieldPanel("periods"), FieldPanel("certificate_validity_months")],
             heading=_("Credential and hours"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("approval_policy"), FieldPanel("offer_hours"), FieldPanel("min_attendance_percent"),
+             FieldPanel("requires_result")],
+            heading=_("Enrollment and completion rules"),
         ),
         MultiFieldPanel(
             [
@@ -446,11 +472,23 @@ class CourseSession(models.Model):
     capacity = models.PositiveIntegerField(_("capacity"))
     enrollment_opens = models.DateTimeField(_("enrollment opens"), null=True, blank=True)
     enrollment_closes = models.DateTimeField(_("enrollment closes"), null=True, blank=True)
+    cancellation_closes = models.DateTimeField(
+        _("cancellation deadline"), null=True, blank=True,
+        help_text=_("Participants may cancel until then; empty means until the first day starts."),
+    )
+    self_checkin = models.BooleanField(
+        _("self check-in"), default=False,
+        help_text=_("Show a daily code / QR in the room; participants check themselves in during the day's hours."),
+    )
     trainers = models.ManyToManyField(Trainer, verbose_name=_("trainers"), blank=True, related_name="sessions")
     cancelled = models.BooleanField(_("cancelled"), default=False)
     # Seats held right now, moved only by staff/services/enrollment.py with conditional UPDATEs so that
     # concurrent enrollments can never oversell; displays count the enrollments themselves.
     seats_taken = models.PositiveIntegerField(default=0, editable=False)
+    # Seats kept for units' reservations and not yet taken: the general pool is what remains.
+    reserved_free = models.PositiveIntegerField(default=0, editable=False)
+    # Bumped whenever dates, hours, place or cancellation change, so calendar invitations update.
+    sequence = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -460,9 +498,38 @@ class CourseSession(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")), name="session_dates_ordered"),
             models.CheckConstraint(condition=Q(capacity__gte=1), name="session_capacity_positive"),
-            models.CheckConstraint(condition=Q(seats_taken__lte=models.F("capacity")), name="session_never_oversold"),
+            models.CheckConstraint(
+                condition=Q(seats_taken__lte=models.F("capacity") - models.F("reserved_free")),
+                name="session_never_oversold",
+            ),
         ]
         indexes = [models.Index(fields=["course", "start_date"])]
+
+    # What a calendar invitation shows: changing any of these bumps ``sequence``.
+    CALENDAR_FIELDS = ("start_date", "end_date", "daily_start", "daily_end", "venue", "mode", "online_url",
+                       "cancelled")
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._calendar_snapshot = instance._calendar_values()
+        return instance
+
+    def _calendar_values(self) -> tuple:
+        return tuple(getattr(self, name, None) for name in self.CALENDAR_FIELDS)
+
+    @property
+    def calendar_changed(self) -> bool:
+        snapshot = getattr(self, "_calendar_snapshot", None)
+        return snapshot is not None and snapshot != self._calendar_values()
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk and self.calendar_changed:
+            self.sequence += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "sequence"}
+        super().save(*args, **kwargs)
+        self._calendar_snapshot = self._calendar_values()
 
     def __str__(self) -> str:
         label = self.code or f"{self.start_date:%d/%m/%Y}"
@@ -484,6 +551,18 @@ class CourseSession(models.Model):
     @property
     def days(self) -> int:
         return (self.end_date - self.start_date).days + 1
+
+    @property
+    def day_list(self) -> list[dt.date]:
+        """The days of the class: every date from start to end (the schedule note says if days are skipped)."""
+        return [self.start_date + dt.timedelta(days=i) for i in range(self.days)]
+
+    def starts_at(self) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(self.start_date, self.daily_start))
+
+    def cancellation_is_open(self, now: dt.datetime | None = None) -> bool:
+        moment = now or timezone.now()
+        return moment <= (self.cancellation_closes or self.starts_at())
 
     def enrollment_is_open(self, now: dt.datetime | None = None) -> bool:
         moment = now or timezone.now()

@@ -1,58 +1,182 @@
-"""Enrollment writes: a seat is taken with one conditional UPDATE, so a session is never oversold.
+"""Enrollment writes: seats are taken with conditional UPDATEs, so a session is never oversold.
 
-``CourseSession.seats_taken`` moves only here. Taking a seat is
-``UPDATE … SET seats_taken = seats_taken + 1 WHERE id = … AND seats_taken < capacity``: on PostgreSQL
-the row lock makes concurrent UPDATEs queue and re-check the condition; on SQLite the IMMEDIATE
-transaction holds the write lock from BEGIN. Either way exactly ``capacity`` requests win and the
-rest go to the waiting list, whose order is ``Enrollment.Meta.ordering`` (priority, then time).
+``CourseSession.seats_taken``, ``CourseSession.reserved_free`` and ``SeatReservation.taken`` move only
+here. Taking a general seat is ``UPDATE … SET seats_taken = seats_taken + 1 WHERE id = … AND
+seats_taken < capacity - reserved_free``: on PostgreSQL the row lock makes concurrent UPDATEs queue and
+re-check the condition; on SQLite the IMMEDIATE transaction holds the write lock from BEGIN. Either way
+exactly the free seats are won and the rest go to the waiting list, whose order is
+``Enrollment.Meta.ordering`` (priority, then time).
+
+Every status change goes through ``_move``: a conditional UPDATE from the status we saw, so two clicks
+(or two workers) change a row once, and an ``EnrollmentEvent`` saying who, when, from, to and why.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, OuterRef, Subquery, Value
+from django.db.models import Count, F, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from courses.models import CourseSession
+from courses.models import ApprovalPolicy, CourseSession
 
-from ..models import SEAT_HOLDING_STATUSES, Enrollment, EnrollmentEvent, EnrollmentStatus, Official
+from ..models import (
+    AWAITING_APPROVAL,
+    CANCELLABLE_STATUSES,
+    SEAT_HOLDING_STATUSES,
+    Enrollment,
+    EnrollmentEvent,
+    EnrollmentStatus,
+    Official,
+    SeatReservation,
+    Unit,
+)
+from ..notifications import notify
 
 
 class EnrollmentError(Exception):
     """A request the rules refuse; the message is for the person who asked."""
 
 
+def _user(by: AbstractBaseUser | None) -> AbstractBaseUser | None:
+    return by if by is not None and by.is_authenticated else None
+
+
 def _record(enrollment: Enrollment, *, from_status: str, by: AbstractBaseUser | None, reason: str = "") -> None:
     EnrollmentEvent.objects.create(enrollment=enrollment, from_status=from_status, to_status=enrollment.status,
-                                   by=by if by is not None and by.is_authenticated else None, reason=reason)
+                                   by=_user(by), reason=reason)
 
 
-def _take_seat(session_id: int) -> bool:
-    return bool(
-        CourseSession.objects.filter(pk=session_id, seats_taken__lt=F("capacity")).update(
-            seats_taken=F("seats_taken") + 1
+def _move(enrollment: Enrollment, *, allowed: tuple[str, ...], to: str, by: AbstractBaseUser | None,
+          reason: str = "", **changes) -> str:
+    """Change the status if it is still one of ``allowed``; return the status it had. One UPDATE claims it."""
+    current = Enrollment.objects.filter(pk=enrollment.pk).values_list("status", flat=True).first()
+    if current not in allowed or not Enrollment.objects.filter(pk=enrollment.pk, status=current).update(
+        status=to, updated_at=timezone.now(), **changes
+    ):
+        raise EnrollmentError(_("This enrollment has already changed; reload the page."))
+    enrollment.refresh_from_db()
+    _record(enrollment, from_status=current, by=by, reason=reason)
+    return current
+
+
+# --- Seats ----------------------------------------------------------------------------------------
+
+
+def _ancestor_paths(unit: Unit) -> list[str]:
+    parts = unit.path.strip("/").split("/")
+    return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def _take_seat(session_id: int, unit: Unit) -> tuple[bool, SeatReservation | None]:
+    """Take a seat for an official of ``unit``: first from a reservation covering the unit, else the general pool."""
+    reservations = SeatReservation.objects.filter(
+        session_id=session_id, unit__path__in=_ancestor_paths(unit), taken__lt=F("seats")
+    ).order_by("-unit__path")  # the most specific reservation first
+    for reservation in reservations:
+        if SeatReservation.objects.filter(pk=reservation.pk, taken__lt=F("seats")).update(taken=F("taken") + 1):
+            # The reserved seat was counted in reserved_free, so this cannot overflow the session.
+            CourseSession.objects.filter(pk=session_id).update(
+                seats_taken=F("seats_taken") + 1, reserved_free=F("reserved_free") - 1
+            )
+            return True, reservation
+    taken = CourseSession.objects.filter(
+        pk=session_id, seats_taken__lt=F("capacity") - F("reserved_free")
+    ).update(seats_taken=F("seats_taken") + 1)
+    return bool(taken), None
+
+
+def _give_back_seat(session_id: int, reservation_id: int | None) -> None:
+    if reservation_id is None:
+        CourseSession.objects.filter(pk=session_id, seats_taken__gt=0).update(seats_taken=F("seats_taken") - 1)
+        return
+    if SeatReservation.objects.filter(pk=reservation_id, taken__gt=0).update(taken=F("taken") - 1):
+        CourseSession.objects.filter(pk=session_id, seats_taken__gt=0).update(
+            seats_taken=F("seats_taken") - 1, reserved_free=F("reserved_free") + 1
         )
-    )
+    else:  # the reservation was removed meanwhile: the seat returns to the general pool
+        CourseSession.objects.filter(pk=session_id, seats_taken__gt=0).update(seats_taken=F("seats_taken") - 1)
+
+
+def _status_with_seat(session: CourseSession) -> str:
+    """Where an enrollment that holds a seat starts: awaiting approval, or confirmed."""
+    if session.course.approval_policy == ApprovalPolicy.NONE:
+        return EnrollmentStatus.CONFIRMED
+    return EnrollmentStatus.PENDING
+
+
+def _pass_seat_on(session: CourseSession, reservation_id: int | None, *, by: AbstractBaseUser | None) -> None:
+    """Give a freed seat to the first in line who may have it; if nobody waits, give it back.
+
+    A reserved seat goes only to someone of the reserved unit; a general seat to the first in line.
+    The course decides whether the seat is given at once or offered with a deadline to accept.
+    """
+    waiting = Enrollment.objects.filter(session_id=session.pk, status=EnrollmentStatus.WAITLISTED)
+    if reservation_id is not None:
+        reservation = SeatReservation.objects.select_related("unit").filter(pk=reservation_id).first()
+        waiting = waiting.filter(official__unit__path__startswith=reservation.unit.path) if reservation else waiting
+    offer_hours = session.course.offer_hours
+    while True:
+        candidate = waiting.first()
+        if candidate is None:
+            _give_back_seat(session.pk, reservation_id)
+            return
+        if offer_hours:
+            to, kind = EnrollmentStatus.OFFERED, "offered"
+            changes = {"offer_expires_at": timezone.now() + dt.timedelta(hours=offer_hours)}
+        else:
+            to, kind, changes = _status_with_seat(session), "promoted", {}
+        # Another cancellation may promote the same person at the same moment: whoever's UPDATE
+        # matches takes them, the other moves on to the next in line.
+        try:
+            _move(candidate, allowed=(EnrollmentStatus.WAITLISTED,), to=to, by=by,
+                  reason=_("Promoted from the waiting list"), reservation_id=reservation_id, **changes)
+        except EnrollmentError:
+            continue
+        notify(kind, candidate)
+        return
+
+
+def _release(enrollment: Enrollment, previous_status: str, *, by: AbstractBaseUser | None) -> None:
+    if previous_status in SEAT_HOLDING_STATUSES:
+        session = CourseSession.objects.select_related("course").get(pk=enrollment.session_id)
+        _pass_seat_on(session, enrollment.reservation_id, by=by)
+
+
+# --- Enrolling ------------------------------------------------------------------------------------
 
 
 def enrollment_create(*, official: Official, session: CourseSession, by: AbstractBaseUser | None,
                       priority: int = 0, check_window: bool = True) -> Enrollment:
-    """Enroll ``official`` in ``session``: confirmed while seats remain, otherwise on the waiting list."""
+    """Enroll ``official`` in ``session``: with a seat while seats remain, otherwise on the waiting list.
+
+    ``by`` is the official themself or the HR officer who nominates them. With a seat, the enrollment
+    is confirmed, or awaits approval if the course asks for it.
+    """
     if session.cancelled:
         raise EnrollmentError(_("This session has been cancelled."))
     if check_window and not session.enrollment_is_open():
         raise EnrollmentError(_("Enrollment for this session is not open."))
     if official.unit_id is None:
         raise EnrollmentError(_("The official has no current unit."))
+    unit = official.unit
+    by_user = _user(by)
+    nominated_by = by_user if by_user is not None and by_user.pk != official.user_id else None
     try:
         with transaction.atomic():
-            status = EnrollmentStatus.CONFIRMED if _take_seat(session.pk) else EnrollmentStatus.WAITLISTED
-            enrollment = Enrollment.objects.create(official=official, session=session, unit_id=official.unit_id,
-                                                   status=status, priority=priority)
-            _record(enrollment, from_status="", by=by)
+            has_seat, reservation = _take_seat(session.pk, unit)
+            status = _status_with_seat(session) if has_seat else EnrollmentStatus.WAITLISTED
+            enrollment = Enrollment.objects.create(
+                official=official, session=session, unit_id=official.unit_id, status=status, priority=priority,
+                reservation=reservation, nominated_by=nominated_by,
+            )
+            _record(enrollment, from_status="", by=by,
+                    reason=_("Nominated by HR") if nominated_by else "")
+            notify("waitlisted" if status == EnrollmentStatus.WAITLISTED else "enrolled", enrollment)
     except IntegrityError as exc:
         # The partial unique constraint, not a form check, is what forbids a second active enrollment;
         # the seat taken above was rolled back with the transaction.
@@ -60,50 +184,179 @@ def enrollment_create(*, official: Official, session: CourseSession, by: Abstrac
     return enrollment
 
 
-def enrollment_cancel(*, enrollment: Enrollment, by: AbstractBaseUser | None, reason: str = "") -> Enrollment:
-    """Cancel an enrollment; a freed seat goes to the first in line, or back to the session."""
+def enrollments_nominate(*, officials: list[Official], session: CourseSession,
+                         by: AbstractBaseUser) -> tuple[list[Enrollment], list[tuple[Official, str]]]:
+    """Nominate several officials at once. Each is enrolled on their own: one already enrolled does
+    not stop the others. Returns (enrolled, [(official, why not)])."""
+    done: list[Enrollment] = []
+    refused: list[tuple[Official, str]] = []
+    for official in officials:
+        try:
+            done.append(enrollment_create(official=official, session=session, by=by))
+        except EnrollmentError as exc:
+            refused.append((official, str(exc)))
+    return done, refused
+
+
+def overlapping_enrollments(*, official: Official, session: CourseSession) -> list[Enrollment]:
+    """The official's other active enrollments whose dates overlap this session (a warning, not a rule)."""
+    return list(
+        Enrollment.objects.filter(
+            official=official, status__in=(*SEAT_HOLDING_STATUSES, EnrollmentStatus.WAITLISTED),
+            session__start_date__lte=session.end_date, session__end_date__gte=session.start_date,
+            session__cancelled=False,
+        ).exclude(session=session).exclude(status__in=(EnrollmentStatus.COMPLETED, EnrollmentStatus.NOT_COMPLETED))
+        .select_related("session__course")
+    )
+
+
+# --- Approval -------------------------------------------------------------------------------------
+
+
+def enrollment_approve(*, enrollment: Enrollment, by: AbstractBaseUser, reason: str = "") -> Enrollment:
+    """One approval step: the unit's HR first, then the organizer if the course asks for both.
+
+    Who may take which step is checked by the caller through ``staff.scoping.approval_stage_for``.
+    """
     with transaction.atomic():
-        # Claim the cancellation with a conditional UPDATE: two clicks cancel (and free a seat) once.
-        active = (*SEAT_HOLDING_STATUSES, EnrollmentStatus.WAITLISTED)
-        current = Enrollment.objects.filter(pk=enrollment.pk).values_list("status", flat=True).first()
-        claimed = Enrollment.objects.filter(pk=enrollment.pk, status=current, status__in=active).update(
-            status=EnrollmentStatus.CANCELLED, updated_at=timezone.now()
-        )
-        if not claimed:
-            raise EnrollmentError(_("This enrollment is no longer active."))
-        enrollment.refresh_from_db()
-        _record(enrollment, from_status=current, by=by, reason=reason)
-        if current in SEAT_HOLDING_STATUSES:
-            _pass_seat_on(enrollment.session_id, by=by)
+        policy = enrollment.session.course.approval_policy
+        if enrollment.status == EnrollmentStatus.PENDING and policy == ApprovalPolicy.UNIT_HR_THEN_ORGANIZER:
+            to = EnrollmentStatus.PENDING_ORGANIZER
+        else:
+            to = EnrollmentStatus.CONFIRMED
+        _move(enrollment, allowed=(enrollment.status,) if enrollment.status in AWAITING_APPROVAL else (),
+              to=to, by=by, reason=reason)
+        if to == EnrollmentStatus.CONFIRMED:
+            notify("approved", enrollment)
     return enrollment
 
 
-def _pass_seat_on(session_id: int, *, by: AbstractBaseUser | None) -> Enrollment | None:
-    """Give a freed seat to the first in line; if nobody waits, give it back to the session."""
-    while True:
-        candidate = Enrollment.objects.filter(session_id=session_id, status=EnrollmentStatus.WAITLISTED).first()
-        if candidate is None:
-            CourseSession.objects.filter(pk=session_id, seats_taken__gt=0).update(seats_taken=F("seats_taken") - 1)
+def enrollment_reject(*, enrollment: Enrollment, by: AbstractBaseUser, reason: str) -> Enrollment:
+    """Refuse an enrollment awaiting approval; a reason is required, and the seat goes to the next in line."""
+    if not reason.strip():
+        raise EnrollmentError(_("Say why the enrollment is rejected."))
+    with transaction.atomic():
+        previous = _move(enrollment, allowed=AWAITING_APPROVAL, to=EnrollmentStatus.REJECTED, by=by,
+                         reason=reason.strip())
+        _release(enrollment, previous, by=by)
+        notify("rejected", enrollment)
+    return enrollment
+
+
+# --- Leaving and offers ---------------------------------------------------------------------------
+
+
+def enrollment_cancel(*, enrollment: Enrollment, by: AbstractBaseUser | None, reason: str = "",
+                      check_deadline: bool = False) -> Enrollment:
+    """Cancel an enrollment; a freed seat goes to the first in line, or back to the session.
+
+    Officials cancelling their own enrollment pass ``check_deadline=True``; organizers and HR may
+    cancel later (someone fell ill on the first morning).
+    """
+    if check_deadline and not enrollment.session.cancellation_is_open():
+        raise EnrollmentError(_("The cancellation deadline for this session has passed; contact the organizer."))
+    with transaction.atomic():
+        try:
+            previous = _move(enrollment, allowed=CANCELLABLE_STATUSES, to=EnrollmentStatus.CANCELLED, by=by,
+                             reason=reason, offer_expires_at=None)
+        except EnrollmentError as exc:
+            raise EnrollmentError(_("This enrollment is no longer active.")) from exc
+        _release(enrollment, previous, by=by)
+        notify("cancelled", enrollment)
+    return enrollment
+
+
+def offer_accept(*, enrollment: Enrollment, by: AbstractBaseUser) -> Enrollment:
+    if enrollment.offer_expires_at and enrollment.offer_expires_at < timezone.now():
+        raise EnrollmentError(_("This offer has lapsed."))
+    with transaction.atomic():
+        to = _status_with_seat(enrollment.session)
+        _move(enrollment, allowed=(EnrollmentStatus.OFFERED,), to=to, by=by, reason=_("Offer accepted"),
+              offer_expires_at=None)
+        notify("enrolled", enrollment)
+    return enrollment
+
+
+def offer_decline(*, enrollment: Enrollment, by: AbstractBaseUser) -> Enrollment:
+    with transaction.atomic():
+        _move(enrollment, allowed=(EnrollmentStatus.OFFERED,), to=EnrollmentStatus.CANCELLED, by=by,
+              reason=_("Offer declined"), offer_expires_at=None)
+        _release(enrollment, EnrollmentStatus.OFFERED, by=by)
+    return enrollment
+
+
+def offers_expire(*, now: dt.datetime | None = None) -> int:
+    """Lapse every offer past its deadline and pass each seat on. Idempotent: safe on two hosts at once."""
+    moment = now or timezone.now()
+    lapsed = 0
+    for enrollment in Enrollment.objects.filter(status=EnrollmentStatus.OFFERED, offer_expires_at__lt=moment):
+        with transaction.atomic():
+            try:
+                _move(enrollment, allowed=(EnrollmentStatus.OFFERED,), to=EnrollmentStatus.CANCELLED, by=None,
+                      reason=_("The offer lapsed without an answer"), offer_expires_at=None)
+            except EnrollmentError:
+                continue  # another worker took it
+            _release(enrollment, EnrollmentStatus.OFFERED, by=None)
+            notify("cancelled", enrollment)
+            lapsed += 1
+    return lapsed
+
+
+# --- Reserved seats -------------------------------------------------------------------------------
+
+
+def reservation_set(*, session: CourseSession, unit: Unit, seats: int) -> SeatReservation | None:
+    """Keep ``seats`` seats of the session for ``unit`` (0 removes the reservation). Seats already taken
+    from the reservation stay taken; new reserved seats must be free in the general pool."""
+    with transaction.atomic():
+        reservation = SeatReservation.objects.filter(session=session, unit=unit).first()
+        taken = reservation.taken if reservation else 0
+        current_free = (reservation.seats - reservation.taken) if reservation else 0
+        if seats < taken:
+            raise EnrollmentError(
+                _("%(unit)s already holds %(taken)s reserved seats.") % {"unit": unit.name, "taken": taken}
+            )
+        delta = (seats - taken) - current_free
+        if delta > 0 and not CourseSession.objects.filter(
+            pk=session.pk, seats_taken__lte=F("capacity") - F("reserved_free") - delta
+        ).update(reserved_free=F("reserved_free") + delta):
+            raise EnrollmentError(_("Not enough free seats to reserve %(n)s more.") % {"n": delta})
+        if delta < 0:
+            CourseSession.objects.filter(pk=session.pk).update(reserved_free=F("reserved_free") + delta)
+        if reservation is None and seats == 0:
             return None
-        # Another cancellation may promote the same person at the same moment: whoever's UPDATE
-        # matches takes them, the other moves on to the next in line.
-        if Enrollment.objects.filter(pk=candidate.pk, status=EnrollmentStatus.WAITLISTED).update(
-            status=EnrollmentStatus.CONFIRMED, updated_at=timezone.now()
-        ):
-            candidate.refresh_from_db()
-            _record(candidate, from_status=EnrollmentStatus.WAITLISTED, by=by,
-                    reason=_("Promoted from the waiting list"))
-            return candidate
+        if reservation is None:
+            return SeatReservation.objects.create(session=session, unit=unit, seats=seats)
+        if seats == 0:
+            reservation.delete()
+            return None
+        reservation.seats = seats
+        reservation.save(update_fields=["seats"])
+        return reservation
 
 
 def session_recount_seats(*, sessions=None) -> int:
-    """Set ``seats_taken`` from the enrollments themselves (after imports or demo data). Idempotent."""
+    """Set the seat counters from the enrollments themselves (after imports or demo data). Idempotent.
+
+    Three statements whatever the number of sessions: reservations' ``taken``, then each session's
+    ``seats_taken`` and ``reserved_free`` from aggregates.
+    """
     queryset = sessions if sessions is not None else CourseSession.objects.all()
     held = (
         Enrollment.objects.filter(session=OuterRef("pk"), status__in=SEAT_HOLDING_STATUSES)
         .values("session").annotate(n=Count("pk")).values("n")
     )
-    return queryset.update(seats_taken=Coalesce(Subquery(held), Value(0)))
-
-
-__all__ = ["EnrollmentError", "enrollment_cancel", "enrollment_create", "session_recount_seats"]
+    reserved_held = (
+        Enrollment.objects.filter(reservation=OuterRef("pk"), status__in=SEAT_HOLDING_STATUSES)
+        .values("reservation").annotate(n=Count("pk")).values("n")
+    )
+    reserved_free = (
+        SeatReservation.objects.filter(session=OuterRef("pk")).values("session")
+        .annotate(n=Sum(F("seats") - F("taken"))).values("n")
+    )
+    with transaction.atomic():
+        SeatReservation.objects.filter(session__in=queryset.values("pk")).update(
+            taken=Coalesce(Subquery(reserved_held), Value(0))
+        )
+        return queryset.update(seats_taken=Coalesce(Subquery(held), Value(0)),
+                               reserved_free=Coalesce(Subquery(reserved_free), Value(0)))

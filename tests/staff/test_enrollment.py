@@ -37,7 +37,7 @@ def test_every_status_change_is_recorded_with_who_and_from_what(official, offici
     second.refresh_from_db()
     assert second.status == EnrollmentStatus.CONFIRMED
     assert list(first.events.values_list("from_status", "to_status", "by__username", "reason")) == [
-        ("", EnrollmentStatus.CONFIRMED, "hr.a", ""),
+        ("", EnrollmentStatus.CONFIRMED, "hr.a", "Nominated by HR"),
         (EnrollmentStatus.CONFIRMED, EnrollmentStatus.CANCELLED, "hr.a", "Bận công tác"),
     ]
     assert list(second.events.values_list("from_status", "to_status")) == [

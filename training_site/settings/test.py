@@ -16,5 +16,7 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # Concurrency tests run real threads, each with its own connection: SQLite needs a file for that
 # (the default in-memory test database is private to one connection).
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-artifacts" / "test-db.sqlite3")}  # noqa: F405
+    # TEST_DB_SUFFIX lets two test runs share a checkout without sharing a database.
+    _name = f"test-db{env_str('TEST_DB_SUFFIX', '')}.sqlite3"  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-artifacts" / _name)}  # noqa: F405
     (BASE_DIR / "test-artifacts").mkdir(exist_ok=True)  # noqa: F405

@@ -1,4 +1,4 @@
-"""People and the organisation: units with their 2025 lineage, officials, ranks, roles, enrollments.
+"""People and the organisation: units with their 2025 lineage, officials, ranks, roles.
 
 Units form a tree held as a materialised path of codes ("HN/P-KHUONGDINH/"), so that "this unit and
 everything under it" is one indexed ``LIKE 'prefix%'`` query on every database.
@@ -316,77 +316,3 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} – {self.unit}"
-
-
-class EnrollmentStatus(models.TextChoices):
-    PENDING = "pending", _("Awaiting approval")
-    CONFIRMED = "confirmed", _("Confirmed")
-    WAITLISTED = "waitlisted", _("On the waiting list")
-    COMPLETED = "completed", _("Completed")
-    NOT_COMPLETED = "not_completed", _("Did not complete")
-    CANCELLED = "cancelled", _("Cancelled")
-    REJECTED = "rejected", _("Rejected")
-
-
-# Statuses that occupy a seat of the session; the catalog's "seats left" counts these.
-SEAT_HOLDING_STATUSES = (EnrollmentStatus.PENDING, EnrollmentStatus.CONFIRMED, EnrollmentStatus.COMPLETED,
-                         EnrollmentStatus.NOT_COMPLETED)
-# Statuses that make an enrollment "active": at most one per official and session.
-ACTIVE_STATUSES = (*SEAT_HOLDING_STATUSES, EnrollmentStatus.WAITLISTED)
-
-
-class Enrollment(models.Model):
-    """An official's place in one session, from request to completion.
-
-    ``unit`` is the official's unit when they enrolled, so that reports "as it was" count the
-    training where it happened even after the official or the unit moved on.
-    """
-
-    official = models.ForeignKey(Official, on_delete=models.PROTECT, related_name="enrollments")
-    session = models.ForeignKey("courses.CourseSession", on_delete=models.PROTECT, related_name="enrollments")
-    unit = models.ForeignKey(Unit, verbose_name=_("unit at enrollment"), on_delete=models.PROTECT,
-                             related_name="enrollments")
-    status = models.CharField(_("status"), max_length=15, choices=EnrollmentStatus.choices,
-                              default=EnrollmentStatus.PENDING, db_index=True)
-    priority = models.SmallIntegerField(_("priority"), default=0,
-                                        help_text=_("Higher goes first on the waiting list."))
-    periods_earned = models.PositiveIntegerField(_("periods earned"), null=True, blank=True)
-    completed_on = models.DateField(_("completed on"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        # The waiting-list order, declared once: promotion takes the first row of this ordering.
-        ordering = ("-priority", "created_at", "pk")
-        verbose_name = _("enrollment")
-        verbose_name_plural = _("enrollments")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["official", "session"],
-                condition=Q(status__in=ACTIVE_STATUSES),
-                name="one_active_enrollment_per_session",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.official_id} → {self.session_id} ({self.status})"
-
-
-class EnrollmentEvent(models.Model):
-    """One change of an enrollment's status: who, when, from what, to what, and why."""
-
-    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(_("from"), max_length=15, choices=EnrollmentStatus.choices, blank=True)
-    to_status = models.CharField(_("to"), max_length=15, choices=EnrollmentStatus.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True,
-                           on_delete=models.SET_NULL, related_name="+")
-    reason = models.CharField(_("reason"), max_length=500, blank=True)
-    at = models.DateTimeField(_("at"), auto_now_add=True)
-
-    class Meta:
-        ordering = ("at", "pk")
-        verbose_name = _("enrollment event")
-        verbose_name_plural = _("enrollment events")
-
-    def __str__(self) -> str:
-        return f"{self.enrollment_id}: {self.from_status or '∅'} → {self.to_status}"
