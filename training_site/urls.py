@@ -15,6 +15,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("dang-nhap/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("staff.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,6 +1,6 @@
 """staff's models, split by subject: the organisation and its people, enrollment, certificates."""
 
-from .certificates import Certificate, CertificateSerial, CertificateStatus
+from .certificates import Certificate, CertificateReminder, CertificateSerial, CertificateStatus
 from .enrollment import (
     ACTIVE_STATUSES,
     AWAITING_APPROVAL,
@@ -35,7 +35,7 @@ from .organisation import (
 __all__ = [
     "ACTIVE_STATUSES", "AWAITING_APPROVAL", "CANCELLABLE_STATUSES", "MAJORITY_ETHNICITY", "SEAT_HOLDING_STATUSES",
     "UNIT_CODE_RE", "Attendance", "AttendanceMethod", "CalendarFeed", "Category", "Certificate",
-    "CertificateSerial", "CertificateStatus", "Enrollment", "EnrollmentEvent", "EnrollmentStatus", "Gender",
+    "CertificateReminder", "CertificateSerial", "CertificateStatus", "Enrollment", "EnrollmentEvent", "EnrollmentStatus", "Gender",
     "Official", "OfficialStatus", "Rank", "Result", "Role", "RoleAssignment", "SeatReservation", "SuccessionKind",
     "Unit", "UnitAssignment", "UnitKind", "UnitSuccession",
 ]

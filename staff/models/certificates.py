@@ -91,3 +91,19 @@ class Certificate(models.Model):
         if self.expires_on and self.expires_on < (today or timezone.localdate()):
             return "expired"
         return "valid"
+
+
+class CertificateReminder(models.Model):
+    """A reminder before expiry that was sent: the job may run twice or on two hosts, the mail goes once."""
+
+    certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="reminders")
+    days_before = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["certificate", "days_before"], name="one_reminder_per_threshold")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.certificate_id} −{self.days_before}d"

@@ -90,6 +90,8 @@ class Enrollment(models.Model):
                                      blank=True, on_delete=models.SET_NULL, related_name="+")
     offer_expires_at = models.DateTimeField(_("offer expires"), null=True, blank=True)
     result = models.CharField(_("result"), max_length=10, choices=Result.choices, blank=True)
+    # Set by the day-before reminder job when it claims this enrollment, so the reminder goes once.
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
     periods_earned = models.PositiveIntegerField(_("periods earned"), null=True, blank=True)
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -1,0 +1,5 @@
+"""The public site's own pages (not Wagtail pages): enrolling, my training, certificates, calendars."""
+
+from .views import calendars, certificates, enrollment
+
+urlpatterns = [*enrollment.urlpatterns, *certificates.urlpatterns, *calendars.urlpatterns]

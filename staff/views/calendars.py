@@ -1,0 +1,5 @@
+"""calendars views."""
+
+from __future__ import annotations
+
+urlpatterns: list = []

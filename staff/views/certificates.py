@@ -1,0 +1,5 @@
+"""certificates views."""
+
+from __future__ import annotations
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""enrollment views."""
+
+from __future__ import annotations
+
+urlpatterns: list = []
