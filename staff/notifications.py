@@ -29,3 +29,22 @@ def send_enrollment_mail(*, kind: str, enrollment_id: int) -> int:
     if enrollment is None or not enrollment.official.email:
         return 0
     return send_mail(f"[{kind}] {enrollment.session}", str(enrollment.session), None, [enrollment.official.email])
+
+
+def notify_certificate_expiring(certificate, days_before: int) -> None:
+    """Tell the official and their unit's HR that a certificate expires in ``days_before`` days."""
+    certificate_id = certificate.pk
+    transaction.on_commit(
+        lambda: send_certificate_expiry_mail.enqueue(certificate_id=certificate_id, days_before=days_before)
+    )
+
+
+@task()
+def send_certificate_expiry_mail(*, certificate_id: int, days_before: int) -> int:
+    from .models import Certificate
+
+    certificate = Certificate.objects.select_related("official").filter(pk=certificate_id).first()
+    if certificate is None or not certificate.official.email:
+        return 0
+    return send_mail(f"[expiry {days_before}] {certificate.serial}", certificate.serial, None,
+                     [certificate.official.email])

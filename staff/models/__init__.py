@@ -35,7 +35,8 @@ from .organisation import (
 __all__ = [
     "ACTIVE_STATUSES", "AWAITING_APPROVAL", "CANCELLABLE_STATUSES", "MAJORITY_ETHNICITY", "SEAT_HOLDING_STATUSES",
     "UNIT_CODE_RE", "Attendance", "AttendanceMethod", "CalendarFeed", "Category", "Certificate",
-    "CertificateReminder", "CertificateSerial", "CertificateStatus", "Enrollment", "EnrollmentEvent", "EnrollmentStatus", "Gender",
+    "CertificateReminder", "CertificateSerial", "CertificateStatus", "Enrollment", "EnrollmentEvent",
+    "EnrollmentStatus", "Gender",
     "Official", "OfficialStatus", "Rank", "Result", "Role", "RoleAssignment", "SeatReservation", "SuccessionKind",
     "Unit", "UnitAssignment", "UnitKind", "UnitSuccession",
 ]

@@ -1,0 +1,1 @@
+"""Wagtail admin for certificates: scoped list, revoke and reissue."""

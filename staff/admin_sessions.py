@@ -1,0 +1,1 @@
+"""Wagtail admin for running a class: roster, approvals, nomination, reserved seats, attendance, completion."""
