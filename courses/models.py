@@ -401,8 +401,15 @@ class TrainingPage(Page):
         from .selectors import sessions_for_page
 
         context = super().get_context(request, *args, **kwargs)
-        context["sessions"] = sessions_for_page(self)
+        sessions = sessions_for_page(self)
+        context["sessions"] = sessions
         context["today"] = timezone.localdate()
+        context["now"] = timezone.now()
+        if request.user.is_authenticated:
+            # staff sits above courses: imported when called, never at module level.
+            from staff.selectors import active_enrollments_by_session
+
+            context["mine"] = active_enrollments_by_session(request.user, [s.pk for s in sessions])
         return context
 
 

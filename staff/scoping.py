@@ -12,9 +12,11 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from .models import Official, Role, RoleAssignment, Unit
+from .models import Enrollment, EnrollmentStatus, Official, Role, RoleAssignment, Unit
 
 SCOPE_ROLES = (Role.CITY_HR, Role.UNIT_HR, Role.ORGANIZER)
+HR_ROLES = (Role.CITY_HR, Role.UNIT_HR)
+ORGANIZER_ROLES = (Role.CITY_HR, Role.ORGANIZER)
 
 
 def is_city_hr(user) -> bool:
@@ -55,3 +57,54 @@ def get_in_scope_or_404(queryset: QuerySet, **lookup):
         return queryset.get(**lookup)
     except queryset.model.DoesNotExist as exc:
         raise Http404 from exc
+
+
+def officials_managed_by(user) -> QuerySet[Official]:
+    """Officials an HR officer may nominate and approve for: their units (not the organizer's reach)."""
+    if user.is_authenticated and user.is_superuser:
+        return Official.objects.all()
+    return Official.objects.filter(unit__in=units_in_scope(user, roles=HR_ROLES))
+
+
+def sessions_organized_by(user):
+    """Sessions whose course is organized by a unit in the user's organizer (or city HR) scope."""
+    from courses.models import CourseSession
+
+    if user.is_authenticated and user.is_superuser:
+        return CourseSession.objects.all()
+    return CourseSession.objects.filter(course__organizer__in=units_in_scope(user, roles=ORGANIZER_ROLES))
+
+
+def enrollments_in_scope(user) -> QuerySet[Enrollment]:
+    """Enrollments of officials the user manages, plus every enrollment of the classes they organize."""
+    if not user.is_authenticated:
+        return Enrollment.objects.none()
+    if user.is_superuser:
+        return Enrollment.objects.all()
+    return Enrollment.objects.filter(
+        Q(official__unit__in=units_in_scope(user, roles=HR_ROLES))
+        | Q(session__course__organizer__in=units_in_scope(user, roles=ORGANIZER_ROLES))
+    )
+
+
+def approval_step_allowed(user, enrollment: Enrollment) -> bool:
+    """Whether ``user`` may take the enrollment's current approval step: the official's unit HR
+    first, then the organizer."""
+    if enrollment.status == EnrollmentStatus.PENDING:
+        return officials_managed_by(user).filter(pk=enrollment.official_id).exists()
+    if enrollment.status == EnrollmentStatus.PENDING_ORGANIZER:
+        return sessions_organized_by(user).filter(pk=enrollment.session_id).exists()
+    return False
+
+
+def certificates_in_scope(user) -> QuerySet:
+    """Certificates the user may see: their own, those of officials in their scope, and, for an organizer
+    or the city's HR, those their units issued (the official may since have moved out of the scope)."""
+    from .models import Certificate
+
+    if not user.is_authenticated:
+        return Certificate.objects.none()
+    if user.is_superuser:
+        return Certificate.objects.all()
+    issuers = units_in_scope(user, roles=(Role.ORGANIZER, Role.CITY_HR))
+    return Certificate.objects.filter(Q(official__in=officials_in_scope(user)) | Q(organizer__in=issuers))

@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db.models import Q, QuerySet, Sum
+from django.utils import timezone
 
 from .models import EnrollmentStatus, Official, Unit, UnitSuccession
 
@@ -89,3 +90,35 @@ def completed_periods_by_unit(
 
 def officials_in_units(units: QuerySet[Unit]) -> QuerySet[Official]:
     return Official.objects.filter(unit__in=units)
+
+
+def my_training(official: Official, *, year: int) -> dict:
+    """What "My training" shows, in three queries: the official's enrollments with their sessions,
+    their certificates, and the periods completed this year (one aggregate)."""
+    from .models import ACTIVE_STATUSES, Certificate, Enrollment
+
+    today = timezone.localdate()
+    enrollments = list(
+        Enrollment.objects.filter(official=official)
+        .select_related("session__course")
+        .order_by("session__start_date", "pk")
+    )
+    upcoming = [e for e in enrollments
+                if e.status in ACTIVE_STATUSES and e.session.end_date >= today
+                and e.status not in (EnrollmentStatus.COMPLETED, EnrollmentStatus.NOT_COMPLETED)]
+    upcoming_ids = {e.pk for e in upcoming}
+    history = [e for e in reversed(enrollments) if e.pk not in upcoming_ids]
+    certificates = list(Certificate.objects.filter(official=official).order_by("-issued_on", "-pk"))
+    periods = (
+        Enrollment.objects.filter(official=official, status=EnrollmentStatus.COMPLETED, completed_on__year=year)
+        .aggregate(total=Sum("periods_earned"))["total"] or 0
+    )
+    return {"upcoming": upcoming, "history": history, "certificates": certificates, "periods_done": periods}
+
+
+def active_enrollments_by_session(user, session_ids: list[int]) -> dict:
+    """The signed-in official's active enrollment per session of a course page, in one query."""
+    from .models import ACTIVE_STATUSES, Enrollment
+
+    rows = Enrollment.objects.filter(official__user=user, session_id__in=session_ids, status__in=ACTIVE_STATUSES)
+    return {row.session_id: row for row in rows}

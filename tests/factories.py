@@ -51,6 +51,11 @@ def user(username: str, *, role: str | None = None, unit: Unit | None = None, **
         account.is_staff = True
         account.save(update_fields=["is_staff"])
         RoleAssignment.objects.create(user=account, role=role, unit=unit)
+        # Every staff role works in the Wagtail admin; further permissions are up to each test.
+        from django.contrib.auth.models import Permission
+
+        account.user_permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin",
+                                                            codename="access_admin"))
     return account
 
 
@@ -98,5 +103,23 @@ def enrollment(*, official: Official, session: CourseSession, status: str = Enro
                                      **fields)
 
 
+def certificate(*, enrollment: Enrollment, expires_on: dt.date | None = None, **fields):
+    """A valid certificate for ``enrollment``, with a synthetic serial and verification code."""
+    from staff.models import Certificate
+
+    number = next(_seq)
+    session = enrollment.session
+    course = session.course
+    return Certificate.objects.create(
+        enrollment=enrollment, official=enrollment.official, organizer=fields.pop("organizer", course.organizer),
+        year=fields.pop("year", session.end_date.year), number=number,
+        serial=fields.pop("serial", f"{number:05d}/{session.end_date.year}/TEST"),
+        verification_code=fields.pop("verification_code", f"code{number:08d}"),
+        credential_type=fields.pop("credential_type", course.credential_type), course_title=course.title,
+        periods=course.periods, start_date=session.start_date, end_date=session.end_date,
+        issued_on=fields.pop("issued_on", session.end_date), expires_on=expires_on, **fields,
+    )
+
+
 __all__ = ["unit", "official", "user", "course", "session", "enrollment", "catalog", "content_group",
-           "field_of_work", "Role"]
+           "field_of_work", "certificate", "Role"]

@@ -1,0 +1,146 @@
+"""Attendance per session day, self check-in with a daily code, results and the completion rule."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from courses.models import CourseSession
+
+from ..models import Attendance, AttendanceMethod, Enrollment, EnrollmentStatus, Result
+from .enrollment import EnrollmentError, _move
+
+# Check-in opens a little before the day starts: people arrive early and queue at the door.
+CHECKIN_EARLY = dt.timedelta(minutes=30)
+CHECKIN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read off a screen at the back of a room
+
+
+def roster(session: CourseSession):
+    """Who attends the class: enrollments holding a confirmed seat (or already closed), by name."""
+    return (
+        Enrollment.objects.filter(
+            session=session,
+            status__in=(EnrollmentStatus.CONFIRMED, EnrollmentStatus.COMPLETED, EnrollmentStatus.NOT_COMPLETED),
+        )
+        .select_related("official__unit", "official__rank")
+        .order_by("official__search_name", "pk")
+    )
+
+
+def _check_day(session: CourseSession, day: dt.date) -> None:
+    if day not in session.day_list:
+        raise EnrollmentError(_("%(day)s is not a day of this session.") % {"day": day.strftime("%d/%m/%Y")})
+
+
+def attendance_mark(*, session: CourseSession, day: dt.date, present_ids: set[int],
+                    by: AbstractBaseUser) -> int:
+    """Record the day's attendance for the whole roster: ticked enrollments present, the others absent.
+
+    One upsert for the roster, so marking again (a correction) overwrites instead of adding rows.
+    """
+    _check_day(session, day)
+    enrollment_ids = list(roster(session).filter(status=EnrollmentStatus.CONFIRMED).values_list("pk", flat=True))
+    rows = [
+        Attendance(enrollment_id=pk, day=day, present=pk in present_ids, method=AttendanceMethod.ORGANIZER,
+                   marked_by=by)
+        for pk in enrollment_ids
+    ]
+    Attendance.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["enrollment", "day"],
+        update_fields=["present", "method", "marked_by", "marked_at"],
+    )
+    return sum(1 for row in rows if row.present)
+
+
+def checkin_code(session: CourseSession, day: dt.date) -> str:
+    """The day's code shown in the room: derived from the secret key, so nothing is stored and no
+    other day's or session's code works."""
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"checkin:{session.pk}:{day.isoformat()}".encode(),
+                      hashlib.sha256).digest()
+    return "".join(CHECKIN_ALPHABET[b % len(CHECKIN_ALPHABET)] for b in digest[:6])
+
+
+def checkin_window(session: CourseSession, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    start = timezone.make_aware(dt.datetime.combine(day, session.daily_start)) - CHECKIN_EARLY
+    end = timezone.make_aware(dt.datetime.combine(day, session.daily_end))
+    return start, end
+
+
+def attendance_self_checkin(*, enrollment: Enrollment, code: str, by: AbstractBaseUser,
+                            now: dt.datetime | None = None) -> Attendance:
+    """Check oneself in with the code shown in the room, only during that day's hours."""
+    session = enrollment.session
+    moment = now or timezone.now()
+    day = timezone.localdate(moment)
+    if not session.self_checkin:
+        raise EnrollmentError(_("This session does not use self check-in."))
+    if enrollment.status != EnrollmentStatus.CONFIRMED:
+        raise EnrollmentError(_("Only confirmed participants can check in."))
+    _check_day(session, day)
+    opens, closes = checkin_window(session, day)
+    if not opens <= moment <= closes:
+        raise EnrollmentError(
+            _("Check-in is open from %(start)s to %(end)s.")
+            % {"start": f"{timezone.localtime(opens):%H:%M}", "end": f"{timezone.localtime(closes):%H:%M}"}
+        )
+    if not hmac.compare_digest(code.strip().upper(), checkin_code(session, day)):
+        raise EnrollmentError(_("The code is not right. Check the code shown in the room."))
+    attendance, _created = Attendance.objects.update_or_create(
+        enrollment=enrollment, day=day,
+        defaults={"present": True, "method": AttendanceMethod.SELF_CHECKIN, "marked_by": by},
+    )
+    return attendance
+
+
+def enrollment_set_result(*, enrollment: Enrollment, result: str, by: AbstractBaseUser) -> Enrollment:
+    if result not in (*Result.values, ""):
+        raise EnrollmentError(_("Unknown result."))
+    Enrollment.objects.filter(pk=enrollment.pk).update(result=result, updated_at=timezone.now())
+    enrollment.result = result
+    return enrollment
+
+
+def session_complete(*, session: CourseSession, by: AbstractBaseUser | None) -> tuple[int, int]:
+    """Close the class: each confirmed participant completes if they attended at least the course's
+    minimum share of days (and passed, if the course has a result); certificates follow.
+
+    Idempotent: only enrollments still confirmed are decided, so running it again changes nothing.
+    Returns (completed, not completed).
+    """
+    from .certificates import certificate_issue
+
+    course = session.course
+    if session.end_date > timezone.localdate():
+        raise EnrollmentError(_("The session has not ended yet."))
+    days = session.days
+    attended = (
+        Enrollment.objects.filter(session=session, status=EnrollmentStatus.CONFIRMED)
+        .annotate(days_present=Count("attendance", filter=Q(attendance__present=True)))
+        .select_related("session__course")
+    )
+    completed = not_completed = 0
+    for enrollment in attended:
+        share_ok = enrollment.days_present * 100 >= course.min_attendance_percent * days
+        result_ok = not course.requires_result or enrollment.result == Result.PASSED
+        with transaction.atomic():
+            if share_ok and result_ok:
+                _move(enrollment, allowed=(EnrollmentStatus.CONFIRMED,), to=EnrollmentStatus.COMPLETED, by=by,
+                      reason=_("Attended %(n)s of %(days)s days") % {"n": enrollment.days_present, "days": days},
+                      periods_earned=course.periods, completed_on=session.end_date)
+                certificate_issue(enrollment=enrollment, by=by, issued_on=timezone.localdate())
+                completed += 1
+            else:
+                why = (_("Attended %(n)s of %(days)s days") % {"n": enrollment.days_present, "days": days}
+                       if not share_ok else _("Did not pass"))
+                _move(enrollment, allowed=(EnrollmentStatus.CONFIRMED,), to=EnrollmentStatus.NOT_COMPLETED, by=by,
+                      reason=why, periods_earned=0)
+                not_completed += 1
+    return completed, not_completed
