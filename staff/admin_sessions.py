@@ -59,7 +59,7 @@ from .services.attendance import (
 )
 
 # Long sign-in sheets are split into pages of this many rows: xhtml2pdf tables grow quadratically.
-SIGN_IN_ROWS_PER_PAGE = 25
+SIGN_IN_ROWS_PER_PAGE = 18
 
 
 def _session(request: HttpRequest, pk: int) -> CourseSession:

@@ -29,6 +29,7 @@ def _official(request: HttpRequest) -> Official:
     official = Official.objects.select_related("unit").filter(user=request.user).first()
     if official is None:
         raise Http404(_("This account is not linked to an official."))
+    request.user.official = official  # base.html asks for it again: answer from the cache
     return official
 
 

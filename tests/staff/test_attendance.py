@@ -1,0 +1,146 @@
+"""Attendance per day, the sign-in sheet, self check-in during the day's hours, and the completion rule."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from staff.admin_sessions import SIGN_IN_ROWS_PER_PAGE
+from staff.models import Attendance, Certificate, Enrollment, EnrollmentStatus, Result
+from staff.services import EnrollmentError, enrollment_create
+from staff.services.attendance import (
+    attendance_mark,
+    attendance_self_checkin,
+    checkin_code,
+    session_complete,
+)
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def course(training_centre):
+    return factories.course(title="Nghiệp vụ hộ tịch", organizer=training_centre, periods=24)
+
+
+def _class(course, ward, *, people: int, start: dt.date, days: int = 3, **fields):
+    session = factories.session(course=course, start=start, days=days, capacity=max(people, 1), **fields)
+    enrollments = [
+        enrollment_create(official=factories.official(unit=ward, name=f"Phạm Thị Ngọc Ánh {i:03d}"), session=session,
+                          by=None, check_window=False)
+        for i in range(people)
+    ]
+    return session, enrollments
+
+
+def test_the_organizer_marks_and_corrects_a_day(client, organizer, ward_a, course):
+    session, people = _class(course, ward_a, people=3, start=timezone.localdate())
+    url = reverse("staff_class_attendance", args=[session.pk, session.start_date.isoformat()])
+    client.force_login(organizer)
+    client.post(url, {"present": [people[0].pk, people[1].pk]})
+    client.post(url, {"present": [people[0].pk]})  # correction: overwrites, no second row
+
+    rows = dict(Attendance.objects.filter(day=session.start_date).values_list("enrollment_id", "present"))
+    assert rows == {people[0].pk: True, people[1].pk: False, people[2].pk: False}
+    assert 'checked' in client.get(url).content.decode()
+
+
+def test_a_day_outside_the_session_is_404(client, organizer, ward_a, course):
+    session, _ = _class(course, ward_a, people=1, start=timezone.localdate())
+    client.force_login(organizer)
+    outside = (session.end_date + dt.timedelta(days=1)).isoformat()
+    assert client.get(reverse("staff_class_attendance", args=[session.pk, outside])).status_code == 404
+
+
+def test_the_sign_in_sheet_lists_everyone_on_paged_tables(client, organizer, ward_a, course):
+    people = SIGN_IN_ROWS_PER_PAGE + 5
+    session, _ = _class(course, ward_a, people=people, start=timezone.localdate() + dt.timedelta(days=3))
+    client.force_login(organizer)
+    response = client.get(reverse("staff_class_sign_in", args=[session.pk, session.start_date.isoformat()]))
+
+    assert response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert len(reader.pages) == 2
+    assert "Phạm Thị Ngọc Ánh 000" in text and f"Phạm Thị Ngọc Ánh {people - 1:03d}" in text
+    assert "Nghiệp vụ hộ tịch" in text
+
+
+def test_self_checkin_works_only_with_the_days_code_during_its_hours(ward_a, course):
+    today = timezone.localdate()
+    session, (enrollment,) = _class(course, ward_a, people=1, start=today, self_checkin=True)
+    during = timezone.make_aware(dt.datetime.combine(today, dt.time(9, 0)))
+    code = checkin_code(session, today)
+
+    with pytest.raises(EnrollmentError):
+        attendance_self_checkin(enrollment=enrollment, code="WRONG1", by=None, now=during)
+    with pytest.raises(EnrollmentError):  # tomorrow's code is another code
+        attendance_self_checkin(enrollment=enrollment, code=checkin_code(session, today + dt.timedelta(days=1)),
+                                by=None, now=during)
+    with pytest.raises(EnrollmentError):  # after the day's hours
+        attendance_self_checkin(enrollment=enrollment, code=code, by=None,
+                                now=timezone.make_aware(dt.datetime.combine(today, dt.time(18, 0))))
+
+    attendance_self_checkin(enrollment=enrollment, code=code.lower(), by=None, now=during)
+    assert Attendance.objects.get(enrollment=enrollment, day=today).method == "self"
+
+
+def test_self_checkin_is_refused_when_the_session_does_not_use_it(ward_a, course):
+    today = timezone.localdate()
+    session, (enrollment,) = _class(course, ward_a, people=1, start=today)
+    with pytest.raises(EnrollmentError):
+        attendance_self_checkin(enrollment=enrollment, code=checkin_code(session, today), by=None,
+                                now=timezone.make_aware(dt.datetime.combine(today, dt.time(9, 0))))
+
+
+def test_the_attendance_page_shows_the_code_and_a_qr_when_self_checkin_is_on(client, organizer, ward_a, course):
+    session, _ = _class(course, ward_a, people=1, start=timezone.localdate(), self_checkin=True)
+    client.force_login(organizer)
+    page = client.get(reverse("staff_class_attendance", args=[session.pk, session.start_date.isoformat()]))
+    html = page.content.decode()
+    assert checkin_code(session, session.start_date) in html and "<svg" in html
+
+
+def test_completion_follows_the_attendance_share_and_issues_certificates(ward_a, course, organizer):
+    start = timezone.localdate() - dt.timedelta(days=4)
+    session, (good, poor, absent) = _class(course, ward_a, people=3, start=start, days=5)
+    for day in session.day_list:
+        attendance_mark(session=session, day=day, present_ids={good.pk} | ({poor.pk} if day == start else set()),
+                        by=organizer)
+
+    assert session_complete(session=session, by=organizer) == (1, 2)
+    assert session_complete(session=session, by=organizer) == (0, 0)  # idempotent
+
+    statuses = dict(Enrollment.objects.filter(session=session).values_list("pk", "status"))
+    assert statuses == {good.pk: EnrollmentStatus.COMPLETED, poor.pk: EnrollmentStatus.NOT_COMPLETED,
+                        absent.pk: EnrollmentStatus.NOT_COMPLETED}
+    good.refresh_from_db()
+    assert good.periods_earned == 24
+    assert list(Certificate.objects.values_list("enrollment_id", flat=True)) == [good.pk]
+
+
+def test_a_course_with_a_result_completes_only_those_who_passed(ward_a, course, organizer):
+    course.requires_result = True
+    course.save()
+    start = timezone.localdate() - dt.timedelta(days=1)
+    session, (passed, failed) = _class(course, ward_a, people=2, start=start, days=1)
+    attendance_mark(session=session, day=start, present_ids={passed.pk, failed.pk}, by=organizer)
+    Enrollment.objects.filter(pk=passed.pk).update(result=Result.PASSED)
+    Enrollment.objects.filter(pk=failed.pk).update(result=Result.FAILED)
+
+    session_complete(session=session, by=organizer)
+
+    assert dict(Enrollment.objects.filter(session=session).values_list("pk", "status")) == {
+        passed.pk: EnrollmentStatus.COMPLETED, failed.pk: EnrollmentStatus.NOT_COMPLETED}
+
+
+def test_a_class_cannot_be_closed_before_its_last_day(ward_a, course, organizer):
+    session, _ = _class(course, ward_a, people=1, start=timezone.localdate() + dt.timedelta(days=1))
+    with pytest.raises(EnrollmentError):
+        session_complete(session=session, by=organizer)
