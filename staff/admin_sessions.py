@@ -295,8 +295,12 @@ class RoleMenuItem(MenuItem):
         self.roles = roles
 
     def is_shown(self, request):
-        user = request.user
-        return user.is_superuser or RoleAssignment.objects.filter(user=user, role__in=self.roles).exists()
+        if request.user.is_superuser:
+            return True
+        # One query per request for the three menu items, not one each.
+        if not hasattr(request, "_staff_roles"):
+            request._staff_roles = set(RoleAssignment.objects.filter(user=request.user).values_list("role", flat=True))
+        return bool(request._staff_roles & set(self.roles))
 
 
 @hooks.register("register_admin_menu_item")
