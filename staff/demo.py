@@ -195,7 +195,8 @@ COURSES = [
     DemoCourse("giao-tiep-mot-cua", "Kỹ năng giao tiếp, ứng xử tại bộ phận một cửa",
                "Tiếp nhận hồ sơ, hướng dẫn người dân, xử lý tình huống khó.", "vi-tri-viec-lam",
                ProgrammeType.JOB_POSITION, "mot-cua", CredentialType.GIAY_CHUNG_NHAN, 16, "TTBD",
-               ("Kỹ năng giao tiếp",), sessions=(("MC-01", -40, 2, IN, 35), ("MC-02", 10, 2, IN, 35))),
+               # Valid 3 months: the certificates of MC-01 expire within 90 days, so reminders have work.
+               ("Kỹ năng giao tiếp",), 3, sessions=(("MC-01", -40, 2, IN, 35), ("MC-02", 10, 2, IN, 35))),
     DemoCourse("lanh-dao-cap-phong", "Bồi dưỡng lãnh đạo, quản lý cấp phòng",
                "Chương trình theo vị trí lãnh đạo, quản lý cấp phòng.", "quan-ly-nha-nuoc",
                ProgrammeType.LEADERSHIP, None, CredentialType.CHUNG_CHI, 160, "TTBD",
@@ -262,6 +263,7 @@ def seed_demo(*, officials: int = 200, today: dt.date | None = None) -> dict[str
         people = _seed_officials(units, ranks, officials)
         _seed_enrollments(people, today)
         _seed_logins(units)
+        _seed_certificates()
     return demo_counts()
 
 
@@ -476,3 +478,33 @@ def _seed_groups() -> dict[str, Group]:
             group=groups[Role.ORGANIZER], page=catalog,
             permission=Permission.objects.get(content_type__app_label="wagtailcore", codename=permission))
     return groups
+
+
+# The role groups also see certificates; organizers and the city's HR may revoke and reissue them.
+CERTIFICATE_PERMISSIONS = {
+    Role.CITY_HR: ["staff.view_certificate", "staff.change_certificate"],
+    Role.UNIT_HR: ["staff.view_certificate"],
+    Role.ORGANIZER: ["staff.view_certificate", "staff.change_certificate"],
+}
+
+
+def _seed_certificates() -> None:
+    """Certificates for the completed enrollments, issued on the last day of their class, and the
+    permissions to see them. ``certificate_issue`` returns an existing valid certificate, so a second
+    run adds nothing; nobody is mailed for this back-filled history."""
+    from .models import Certificate, CertificateStatus
+    from .services.certificates import certificate_issue
+
+    for role, codenames in CERTIFICATE_PERMISSIONS.items():
+        group = Group.objects.get(name=GROUP_NAMES[role])
+        group.permissions.add(*(Permission.objects.get(content_type__app_label=dotted.split(".")[0],
+                                                       codename=dotted.split(".")[1]) for dotted in codenames))
+    pending = (
+        Enrollment.objects.filter(status=EnrollmentStatus.COMPLETED)
+        .exclude(session__course__credential_type=CredentialType.ATTENDANCE)
+        .exclude(pk__in=Certificate.objects.filter(status=CertificateStatus.VALID).values("enrollment"))
+        .select_related("session").order_by("session__end_date", "pk")
+    )
+    for enrollment in pending:
+        issued_on = enrollment.completed_on or enrollment.session.end_date
+        certificate_issue(enrollment=enrollment, by=None, issued_on=issued_on, send_notification=False)

@@ -121,5 +121,18 @@ def certificate(*, enrollment: Enrollment, expires_on: dt.date | None = None, **
     )
 
 
+def completed_enrollment(*, official: Official, session: CourseSession, periods_earned: int | None = None,
+                         **fields) -> Enrollment:
+    return enrollment(official=official, session=session, status=EnrollmentStatus.COMPLETED,
+                      periods_earned=periods_earned, completed_on=session.end_date, **fields)
+
+
+def issued_certificate(*, enrollment: Enrollment, issued_on: dt.date | None = None, by: User | None = None):
+    """A certificate issued through the service, as in real use: numbered, coded, copied from the course."""
+    from staff.services.certificates import certificate_issue
+
+    return certificate_issue(enrollment=enrollment, by=by, issued_on=issued_on)
+
+
 __all__ = ["unit", "official", "user", "course", "session", "enrollment", "catalog", "content_group",
-           "field_of_work", "certificate", "Role"]
+           "field_of_work", "certificate", "completed_enrollment", "issued_certificate", "Role"]

@@ -4,6 +4,14 @@ Split by subject: organisation (units, officials), enrollment (seats, waiting li
 history), attendance (days, check-in, completion), certificates (issue, revoke, reissue).
 """
 
+from .attendance import attendance_mark, attendance_self_checkin, enrollment_set_result, session_complete
+from .certificates import (
+    CertificateError,
+    certificate_issue,
+    certificate_reissue,
+    certificate_revoke,
+    certificates_remind_expiring,
+)
 from .enrollment import (
     EnrollmentError,
     enrollment_approve,
@@ -21,6 +29,15 @@ from .enrollment import (
 from .organisation import official_assign_unit, official_create, unit_succession_record
 
 __all__ = [
+    "CertificateError",
+    "attendance_mark",
+    "attendance_self_checkin",
+    "certificate_issue",
+    "certificate_reissue",
+    "certificate_revoke",
+    "certificates_remind_expiring",
+    "enrollment_set_result",
+    "session_complete",
     "EnrollmentError",
     "enrollment_approve",
     "enrollment_cancel",
