@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test browser-test install lint migrate messages clean
+.PHONY: run worker test browser-test install lint migrate messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ migrate: install
 run: migrate
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# Runs queued tasks; only useful with `TASKS_BACKEND=database make run` (dev runs tasks in-process otherwise).
+worker: migrate
+	TASKS_BACKEND=database $(BIN)/python manage.py db_worker
 
 # The whole suite but the browser tests (SQLite by default; DATABASE_URL picks another database).
 test: install

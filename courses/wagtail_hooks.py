@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.views.generic import EditView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
@@ -11,8 +12,24 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from .models import ContentGroup, CourseSession, FieldOfWork, LegalDocument, Skill, Trainer
 
 
+class CourseSessionEditView(EditView):
+    """Saving new dates, hours, place or a cancellation sends every participant the updated invitation."""
+
+    def save_instance(self):
+        # The form has written its values onto the instance but not saved it yet: compare with what was
+        # loaded now, because save() bumps ``sequence`` and forgets the old values.
+        changed = self.form.instance.calendar_changed
+        instance = super().save_instance()
+        if changed:
+            from staff.notifications import session_changed  # courses never imports staff at module level
+
+            session_changed(instance)  # queued on commit of form_valid's transaction
+        return instance
+
+
 class CourseSessionViewSet(ModelViewSet):
     model = CourseSession
+    edit_view_class = CourseSessionEditView
     icon = "date"
     menu_label = _("Sessions")
     list_display = ["__str__", "start_date", "end_date", "mode", "venue", "capacity"]

@@ -48,3 +48,37 @@ def test_a_misspelt_boolean_fails_loudly(value, monkeypatch):
     monkeypatch.setenv("SOME_FLAG", value)
     with pytest.raises(ImproperlyConfigured, match="SOME_FLAG"):
         env_bool("SOME_FLAG")
+
+
+def task_backend(settings_module: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "TASKS_BACKEND"}}
+    clean.update(DJANGO_SETTINGS_MODULE=settings_module, SECRET_KEY=STRONG_SECRET,
+                 ALLOWED_HOSTS="dao-tao.example.invalid", **env)
+    code = "from django.conf import settings; print(settings.TASKS['default']['BACKEND'])"
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True,
+                          timeout=60)
+
+
+def test_production_queues_tasks_in_the_database_for_db_worker():
+    result = task_backend("training_site.settings.production")
+    assert result.stdout.strip() == "django_tasks_db.DatabaseBackend", result.stderr
+
+
+@pytest.mark.parametrize(("env", "expected"), [
+    ({}, "django_tasks.backends.immediate.ImmediateBackend"),  # make run shows mail without a worker
+    ({"TASKS_BACKEND": "database"}, "django_tasks_db.DatabaseBackend"),
+])
+def test_dev_runs_tasks_in_process_unless_asked_for_the_queue(env, expected):
+    result = task_backend("training_site.settings.dev", **env)
+    assert result.stdout.strip() == expected, result.stderr
+
+
+def test_a_misspelt_task_backend_fails_loudly():
+    result = task_backend("training_site.settings.production", TASKS_BACKEND="databse")
+    assert result.returncode != 0
+    assert "TASKS_BACKEND" in result.stderr
+
+
+def test_tests_run_tasks_in_process(settings):
+    assert settings.TASKS["default"]["BACKEND"] == "django_tasks.backends.immediate.ImmediateBackend"
+    assert "django_tasks_db" in settings.INSTALLED_APPS

@@ -115,7 +115,8 @@ def test_officials_list_query_count_does_not_grow(client, django_assert_num_quer
     client.get("/admin/officials/")
 
     # session, user, user and group permissions (2), Wagtail's user profile, locales, page and collection
-    # permissions for the menu (2), the user's roles for the training menu items (1); the scope's role paths, once for the rows and once for the unit
+    # permissions for the menu (2), the user's roles for the training menu items (1); the scope's
+    # role paths, once for the rows and once for the unit
     # choices (2); the paginator's count; the unit and rank choice lists (2); the page of officials with
     # unit and rank joined (1). The same whatever the number of rows.
     with django_assert_num_queries(EXPECTED_OFFICIAL_LIST_QUERIES):

@@ -120,7 +120,8 @@ def test_hr_of_another_ward_gets_404_on_a_decision(client, official, hr_b, sessi
     course.save()
     enrollment = enrollment_create(official=official, session=session, by=official.user)
     client.force_login(hr_b)
-    assert client.post(reverse("staff_enrollment_decide", args=[enrollment.pk]), {"action": "approve"}).status_code == 404
+    response = client.post(reverse("staff_enrollment_decide", args=[enrollment.pk]), {"action": "approve"})
+    assert response.status_code == 404
     enrollment.refresh_from_db()
     assert enrollment.status == EnrollmentStatus.PENDING
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from .env import env_bool, env_int, env_list, env_str
@@ -37,6 +38,7 @@ INSTALLED_APPS = [
     "django_filters",
     "rest_framework",
     "django_tasks",
+    "django_tasks_db",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -129,9 +131,22 @@ STORAGES = {
 }
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
-# Background work goes through django-tasks. The database backend arrives with the enrollment
-# issue; until then tasks run in-process, which is what tests want anyway.
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Background work goes through django-tasks. Mail and batches are queued in the database and run by
+# `manage.py db_worker`, so a slow mail server never holds a request or a seat lock. "immediate" runs
+# tasks in-process after the transaction commits (dev and tests: no worker to forget).
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+
+
+def task_settings(backend: str) -> dict:
+    if backend not in TASK_BACKENDS:
+        raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}, got {backend!r}")
+    return {"default": {"BACKEND": TASK_BACKENDS[backend]}}
+
+
+TASKS = task_settings(env_str("TASKS_BACKEND", "database"))
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "dao-tao@example.invalid")
