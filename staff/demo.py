@@ -17,6 +17,7 @@ from django.utils import timezone
 from wagtail.models import GroupPagePermission, Page, Site
 
 from courses.models import (
+    ApprovalPolicy,
     CatalogPage,
     ContentGroup,
     CoursePage,
@@ -37,7 +38,9 @@ from courses.services import site_root_ensure
 
 from .models import (
     Category,
+    Certificate,
     Enrollment,
+    EnrollmentEvent,
     EnrollmentStatus,
     Gender,
     Official,
@@ -48,7 +51,7 @@ from .models import (
     UnitAssignment,
     UnitKind,
 )
-from .services import official_assign_unit, session_recount_seats, unit_succession_record
+from .services import official_assign_unit, reservation_set, session_recount_seats, unit_succession_record
 
 MERGER_DAY = dt.date(2025, 7, 1)
 MERGER_BASIS = "Nghị quyết 1656/NQ-UBTVQH15 (minh họa)"
@@ -262,6 +265,7 @@ def seed_demo(*, officials: int = 200, today: dt.date | None = None) -> dict[str
         _seed_courses(catalog, units, ranks, reference, today)
         people = _seed_officials(units, ranks, officials)
         _seed_enrollments(people, today)
+        _seed_lifecycle(units)
         _seed_logins(units)
         _seed_certificates()
     return demo_counts()
@@ -269,7 +273,7 @@ def seed_demo(*, officials: int = 200, today: dt.date | None = None) -> dict[str
 
 def demo_counts() -> dict[str, int]:
     models = [Unit, Official, UnitAssignment, Rank, ContentGroup, FieldOfWork, Skill, LegalDocument, Trainer,
-              TrainingPage, CourseSession, Enrollment, User, Group, RoleAssignment, Page]
+              TrainingPage, CourseSession, Enrollment, Certificate, User, Group, RoleAssignment, Page]
     return {model._meta.label: model.objects.count() for model in models}
 
 
@@ -427,8 +431,48 @@ def _seed_enrollments(people: list[Official], today: dt.date) -> None:
                 periods_earned=session.course.periods if past else None,
                 completed_on=session.end_date if past else None,
             ))
-    Enrollment.objects.bulk_create(rows)
+    created = Enrollment.objects.bulk_create(rows)
+    # Every status has its history, also in the demo: one event per new row.
+    EnrollmentEvent.objects.bulk_create(
+        EnrollmentEvent(enrollment=row, from_status="", to_status=row.status, reason="Dữ liệu minh họa")
+        for row in created
+    )
     session_recount_seats()
+
+
+# Enrollment rules shown off by the demo: approvals (one and two steps), offered seats, self check-in,
+# seats reserved for two invited wards.
+DEMO_RULES = {
+    "quan-ly-dat-dai-cap-xa": {"approval_policy": ApprovalPolicy.UNIT_HR},
+    "boi-duong-ngach-chuyen-vien": {"approval_policy": ApprovalPolicy.UNIT_HR_THEN_ORGANIZER},
+    "giao-tiep-mot-cua": {"offer_hours": 48},
+    "nghiep-vu-ho-tich": {"requires_result": True},
+}
+DEMO_RESERVATIONS = {"HTCQS-01": {"P-KHUONGDINH": 5, "X-ANKHANH": 5}}
+DEMO_PENDING = ("DD-02", "P-KHUONGDINH", 3)  # session code, ward, how many awaiting its HR's approval
+
+
+def _seed_lifecycle(units: dict[str, Unit]) -> None:
+    """Approval rules, reserved seats and a few enrollments awaiting approval. Idempotent."""
+    for slug, fields in DEMO_RULES.items():
+        TrainingPage.objects.filter(slug=slug).update(**fields)
+    CourseSession.objects.filter(code="HT-02").update(self_checkin=True)
+    for code, reserved in DEMO_RESERVATIONS.items():
+        session = CourseSession.objects.get(code=code)
+        for unit_code, seats in reserved.items():
+            reservation_set(session=session, unit=units[unit_code], seats=seats)
+    code, ward, count = DEMO_PENDING
+    session = CourseSession.objects.get(code=code)
+    waiting = Enrollment.objects.filter(session=session, status=EnrollmentStatus.PENDING).count()
+    candidates = (Official.objects.filter(unit__path__startswith=units[ward].path)
+                  .exclude(enrollments__session=session).exclude(employee_code=DEMO_OFFICIAL_CODE)
+                  .order_by("employee_code")[:max(count - waiting, 0)])
+    for official in candidates:
+        row = Enrollment.objects.create(official=official, session=session, unit_id=official.unit_id,
+                                        status=EnrollmentStatus.PENDING)
+        EnrollmentEvent.objects.create(enrollment=row, from_status="", to_status=row.status,
+                                       reason="Dữ liệu minh họa")
+    session_recount_seats(sessions=CourseSession.objects.filter(pk=session.pk))
 
 
 def _seed_logins(units) -> None:
