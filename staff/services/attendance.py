@@ -12,14 +12,16 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from courses.models import CourseSession
 
 from ..models import Attendance, AttendanceMethod, Enrollment, EnrollmentStatus, Result
-from .enrollment import EnrollmentError, _move
+from .enrollment import EnrollmentError, _move, system_reason
 
 # Check-in opens a little before the day starts: people arrive early and queue at the door.
 CHECKIN_EARLY = dt.timedelta(minutes=30)
+ATTENDED = gettext_noop("Attended %(n)s of %(days)s days")
 CHECKIN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read off a screen at the back of a room
 
 
@@ -133,13 +135,13 @@ def session_complete(*, session: CourseSession, by: AbstractBaseUser | None) -> 
         with transaction.atomic():
             if share_ok and result_ok:
                 _move(enrollment, allowed=(EnrollmentStatus.CONFIRMED,), to=EnrollmentStatus.COMPLETED, by=by,
-                      reason=_("Attended %(n)s of %(days)s days") % {"n": enrollment.days_present, "days": days},
+                      reason=system_reason(ATTENDED, n=enrollment.days_present, days=days),
                       periods_earned=course.periods, completed_on=session.end_date)
                 certificate_issue(enrollment=enrollment, by=by, issued_on=timezone.localdate())
                 completed += 1
             else:
-                why = (_("Attended %(n)s of %(days)s days") % {"n": enrollment.days_present, "days": days}
-                       if not share_ok else _("Did not pass"))
+                why = (system_reason(ATTENDED, n=enrollment.days_present, days=days)
+                       if not share_ok else system_reason(gettext_noop("Did not pass")))
                 _move(enrollment, allowed=(EnrollmentStatus.CONFIRMED,), to=EnrollmentStatus.NOT_COMPLETED, by=by,
                       reason=why, periods_earned=0)
                 not_completed += 1

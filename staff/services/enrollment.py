@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from courses.models import ApprovalPolicy, CourseSession
 
@@ -40,6 +42,14 @@ from ..notifications import notify
 
 class EnrollmentError(Exception):
     """A request the rules refuse; the message is for the person who asked."""
+
+
+def system_reason(message: str, **params) -> str:
+    """A reason the system writes into the history, stored in the site's language (Vietnamese), whatever
+    the language of the request that caused it: the record reads the same for everyone who opens it."""
+    with translation.override(settings.LANGUAGE_CODE):
+        text = translation.gettext(message)
+    return text % params if params else text
 
 
 def _user(by: AbstractBaseUser | None) -> AbstractBaseUser | None:
@@ -134,7 +144,8 @@ def _pass_seat_on(session: CourseSession, reservation_id: int | None, *, by: Abs
         # matches takes them, the other moves on to the next in line.
         try:
             _move(candidate, allowed=(EnrollmentStatus.WAITLISTED,), to=to, by=by,
-                  reason=_("Promoted from the waiting list"), reservation_id=reservation_id, **changes)
+                  reason=system_reason(gettext_noop("Promoted from the waiting list")),
+                  reservation_id=reservation_id, **changes)
         except EnrollmentError:
             continue
         notify(kind, candidate)
@@ -175,7 +186,7 @@ def enrollment_create(*, official: Official, session: CourseSession, by: Abstrac
                 reservation=reservation, nominated_by=nominated_by,
             )
             _record(enrollment, from_status="", by=by,
-                    reason=_("Nominated by HR") if nominated_by else "")
+                    reason=system_reason(gettext_noop("Nominated by HR")) if nominated_by else "")
             notify("waitlisted" if status == EnrollmentStatus.WAITLISTED else "enrolled", enrollment)
     except IntegrityError as exc:
         # The partial unique constraint, not a form check, is what forbids a second active enrollment;
@@ -271,8 +282,8 @@ def offer_accept(*, enrollment: Enrollment, by: AbstractBaseUser) -> Enrollment:
         raise EnrollmentError(_("This offer has lapsed."))
     with transaction.atomic():
         to = _status_with_seat(enrollment.session)
-        _move(enrollment, allowed=(EnrollmentStatus.OFFERED,), to=to, by=by, reason=_("Offer accepted"),
-              offer_expires_at=None)
+        _move(enrollment, allowed=(EnrollmentStatus.OFFERED,), to=to, by=by,
+              reason=system_reason(gettext_noop("Offer accepted")), offer_expires_at=None)
         notify("enrolled", enrollment)
     return enrollment
 
@@ -280,7 +291,7 @@ def offer_accept(*, enrollment: Enrollment, by: AbstractBaseUser) -> Enrollment:
 def offer_decline(*, enrollment: Enrollment, by: AbstractBaseUser) -> Enrollment:
     with transaction.atomic():
         _move(enrollment, allowed=(EnrollmentStatus.OFFERED,), to=EnrollmentStatus.CANCELLED, by=by,
-              reason=_("Offer declined"), offer_expires_at=None)
+              reason=system_reason(gettext_noop("Offer declined")), offer_expires_at=None)
         _release(enrollment, EnrollmentStatus.OFFERED, by=by)
     return enrollment
 
@@ -293,7 +304,7 @@ def offers_expire(*, now: dt.datetime | None = None) -> int:
         with transaction.atomic():
             try:
                 _move(enrollment, allowed=(EnrollmentStatus.OFFERED,), to=EnrollmentStatus.CANCELLED, by=None,
-                      reason=_("The offer lapsed without an answer"), offer_expires_at=None)
+                      reason=system_reason(gettext_noop("The offer lapsed without an answer")), offer_expires_at=None)
             except EnrollmentError:
                 continue  # another worker took it
             _release(enrollment, EnrollmentStatus.OFFERED, by=None)

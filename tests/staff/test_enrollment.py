@@ -21,7 +21,7 @@ def session(training_centre):
 def test_an_official_cannot_hold_two_active_enrollments_in_one_session(official, session, hr_a):
     enrollment_create(official=official, session=session, by=hr_a)
 
-    with pytest.raises(EnrollmentError, match="already"):
+    with pytest.raises(EnrollmentError, match="đã ghi danh vào lớp học này"):
         enrollment_create(official=official, session=session, by=hr_a)
 
     assert CourseSession.objects.get(pk=session.pk).seats_taken == 1  # the refused request took no seat
@@ -37,7 +37,7 @@ def test_every_status_change_is_recorded_with_who_and_from_what(official, offici
     second.refresh_from_db()
     assert second.status == EnrollmentStatus.CONFIRMED
     assert list(first.events.values_list("from_status", "to_status", "by__username", "reason")) == [
-        ("", EnrollmentStatus.CONFIRMED, "hr.a", "Nominated by HR"),
+        ("", EnrollmentStatus.CONFIRMED, "hr.a", "Do bộ phận nhân sự cử đi học"),
         (EnrollmentStatus.CONFIRMED, EnrollmentStatus.CANCELLED, "hr.a", "Bận công tác"),
     ]
     assert list(second.events.values_list("from_status", "to_status")) == [
