@@ -483,6 +483,10 @@ class CourseSession(models.Model):
         _("cancellation deadline"), null=True, blank=True,
         help_text=_("Participants may cancel until then; empty means until the first day starts."),
     )
+    weekends = models.BooleanField(
+        _("meets on weekends"), default=False,
+        help_text=_("If not ticked, Saturdays and Sundays between the start and end dates are not class days."),
+    )
     self_checkin = models.BooleanField(
         _("self check-in"), default=False,
         help_text=_("Show a daily code / QR in the room; participants check themselves in during the day's hours."),
@@ -513,8 +517,8 @@ class CourseSession(models.Model):
         indexes = [models.Index(fields=["course", "start_date"])]
 
     # What a calendar invitation shows: changing any of these bumps ``sequence``.
-    CALENDAR_FIELDS = ("start_date", "end_date", "daily_start", "daily_end", "venue", "mode", "online_url",
-                       "cancelled")
+    CALENDAR_FIELDS = ("start_date", "end_date", "daily_start", "daily_end", "weekends", "venue", "mode",
+                       "online_url", "cancelled")
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -557,12 +561,16 @@ class CourseSession(models.Model):
 
     @property
     def days(self) -> int:
-        return (self.end_date - self.start_date).days + 1
+        """How many class days: what attendance shares and calendar invitations count."""
+        return len(self.day_list)
 
     @property
     def day_list(self) -> list[dt.date]:
-        """The days of the class: every date from start to end (the schedule note says if days are skipped)."""
-        return [self.start_date + dt.timedelta(days=i) for i in range(self.days)]
+        """The class days: every date from start to end, without Saturdays and Sundays unless the class
+        meets on weekends (a class held only on a weekend keeps its days)."""
+        dates = [self.start_date + dt.timedelta(days=i) for i in range((self.end_date - self.start_date).days + 1)]
+        weekdays = [day for day in dates if day.weekday() < 5]
+        return dates if self.weekends or not weekdays else weekdays
 
     def starts_at(self) -> dt.datetime:
         return timezone.make_aware(dt.datetime.combine(self.start_date, self.daily_start))

@@ -36,9 +36,9 @@ class CourseSessionViewSet(ModelViewSet):
     list_filter = ["mode", "cancelled", "start_date"]
     search_fields = ["code", "course__title", "venue"]
     search_backend_name = None
-    form_fields = ["course", "code", "start_date", "end_date", "daily_start", "daily_end", "schedule_note", "mode",
-                   "venue", "online_url", "capacity", "enrollment_opens", "enrollment_closes", "trainers",
-                   "cancelled"]
+    form_fields = ["course", "code", "start_date", "end_date", "weekends", "daily_start", "daily_end",
+                   "schedule_note", "mode", "venue", "online_url", "capacity", "enrollment_opens", "enrollment_closes",
+                   "cancellation_closes", "self_checkin", "trainers", "cancelled"]
     list_export = ["course.title", "code", "start_date", "end_date", "get_mode_display", "venue", "capacity"]
     export_headings = {"course.title": _("Course"), "get_mode_display": _("Mode")}
     export_filename = "lop-hoc"

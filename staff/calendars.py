@@ -61,12 +61,13 @@ def session_event(session: CourseSession, *, sequence: int | None = None, cancel
     """The session as a VEVENT; ``cancelled``/``sequence`` override the session's own for a cancellation."""
     zone = _zone()
     is_cancelled = session.cancelled if cancelled is None else cancelled
+    days = session.day_list
     event = Event.new(
         uid=session_uid(session),
         sequence=session.sequence if sequence is None else sequence,
         stamp=timezone.now(),
-        start=dt.datetime.combine(session.start_date, session.daily_start, tzinfo=zone),
-        end=dt.datetime.combine(session.start_date, session.daily_end, tzinfo=zone),
+        start=dt.datetime.combine(days[0], session.daily_start, tzinfo=zone),
+        end=dt.datetime.combine(days[0], session.daily_end, tzinfo=zone),
         summary=session.course.title,
         location=session.venue or None,
         description=_description(session) or None,
@@ -74,8 +75,12 @@ def session_event(session: CourseSession, *, sequence: int | None = None, cancel
         organizer=_organizer(session),
         status=STATUS.CANCELLED if is_cancelled else STATUS.CONFIRMED,
     )
-    if session.days > 1:
-        event.add("rrule", {"freq": "daily", "count": session.days})
+    if len(days) > 1:
+        # Every class day at the daily hours; weekends are skipped unless the class meets on them.
+        if len(days) == (days[-1] - days[0]).days + 1:
+            event.add("rrule", {"freq": "daily", "count": len(days)})
+        else:
+            event.add("rrule", {"freq": "daily", "byday": ["MO", "TU", "WE", "TH", "FR"], "count": len(days)})
     if attendee is not None and attendee.email:
         # Clients that follow iTIP (Outlook) only accept a REQUEST that names its attendee.
         event.add("attendee", vCalAddress.new(f"mailto:{attendee.email}", cn=attendee.full_name,

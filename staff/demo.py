@@ -461,6 +461,16 @@ def _seed_lifecycle(units: dict[str, Unit]) -> None:
         session = CourseSession.objects.get(code=code)
         for unit_code, seats in reserved.items():
             reservation_set(session=session, unit=units[unit_code], seats=seats)
+    # The demo official (login "canbo") has finished one class, so "My training" shows a certificate.
+    finished = CourseSession.objects.get(code="KNS-02")
+    me = Official.objects.get(employee_code=DEMO_OFFICIAL_CODE)
+    if not Enrollment.objects.filter(official=me, session=finished).exists():
+        row = Enrollment.objects.create(official=me, session=finished, unit_id=me.unit_id,
+                                        status=EnrollmentStatus.COMPLETED, periods_earned=finished.course.periods,
+                                        completed_on=finished.end_date)
+        EnrollmentEvent.objects.create(enrollment=row, from_status="", to_status=row.status,
+                                       reason="Dữ liệu minh họa")
+        session_recount_seats(sessions=CourseSession.objects.filter(pk=finished.pk))
     code, ward, count = DEMO_PENDING
     session = CourseSession.objects.get(code=code)
     waiting = Enrollment.objects.filter(session=session, status=EnrollmentStatus.PENDING).count()

@@ -48,7 +48,8 @@ def journey_course(demo_data):
     catalog.add_child(instance=course)
     start = timezone.localdate() + dt.timedelta(days=200)  # clear of every demo class: no overlap warning
     session = CourseSession.objects.create(course=course, code="HT-01", start_date=start,
-                                           end_date=start + dt.timedelta(days=1), capacity=20, venue="Hội trường A")
+                                           end_date=start + dt.timedelta(days=1), capacity=20, venue="Hội trường A",
+                                           weekends=True)
     return course, session
 
 

@@ -30,6 +30,8 @@ def course(training_centre):
 
 
 def _class(course, ward, *, people: int, start: dt.date, days: int = 3, **fields):
+    # Every calendar day is a class day here, whatever weekday the tests run on; weekends have their own test.
+    fields.setdefault("weekends", True)
     session = factories.session(course=course, start=start, days=days, capacity=max(people, 1), **fields)
     enrollments = [
         enrollment_create(official=factories.official(unit=ward, name=f"Phạm Thị Ngọc Ánh {i:03d}"), session=session,
@@ -144,3 +146,16 @@ def test_a_class_cannot_be_closed_before_its_last_day(ward_a, course, organizer)
     session, _ = _class(course, ward_a, people=1, start=timezone.localdate() + dt.timedelta(days=1))
     with pytest.raises(EnrollmentError):
         session_complete(session=session, by=organizer)
+
+
+def test_weekends_are_not_class_days_unless_the_class_meets_on_them(ward_a, course, organizer):
+    friday = dt.date(2026, 11, 20)
+    session, (person,) = _class(course, ward_a, people=1, start=friday, days=4, weekends=False)
+    assert session.day_list == [friday, dt.date(2026, 11, 23)]  # Friday and Monday
+
+    for day in session.day_list:
+        attendance_mark(session=session, day=day, present_ids={person.pk}, by=organizer)
+    with pytest.raises(EnrollmentError):
+        attendance_mark(session=session, day=dt.date(2026, 11, 21), present_ids={person.pk}, by=organizer)
+
+    assert session_complete(session=session, by=organizer) == (1, 0)

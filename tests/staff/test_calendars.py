@@ -58,6 +58,14 @@ def test_an_invitation_is_one_event_repeated_each_day_in_hanoi_time(seat, sessio
     assert calendar.timezones  # the VTIMEZONE travels with it, for clients without a tz database
 
 
+def test_a_class_across_a_weekend_repeats_on_weekdays_only(official, course):
+    friday = dt.date(2026, 12, 11)
+    session = factories.session(course=course, start=friday, days=4)  # Friday to Monday
+    (event,) = parse(invitation_ics(factories.enrollment(official=official, session=session))).events
+    assert event.start.date() == friday
+    assert event["RRULE"]["BYDAY"] == ["MO", "TU", "WE", "TH", "FR"] and event["RRULE"]["COUNT"] == [2]
+
+
 def test_an_online_session_carries_its_link(official, course):
     online = factories.session(course=course, mode="online", days=1)
     event = parse(invitation_ics(factories.enrollment(official=official, session=online))).events[0]

@@ -258,6 +258,14 @@ def test_the_organizer_sees_every_state_change_on_the_roster(client, organizer, 
     assert official.full_name in events and "Đồng ý cử đi học" in events and hr_a.username in events
 
 
+def test_the_roster_shows_changes_made_by_the_system(client, organizer, official, session):
+    enrollment = enrollment_create(official=official, session=session, by=None)  # e.g. an import or a job
+    enrollment_cancel(enrollment=enrollment, by=None, reason="Hết hạn")
+    client.force_login(organizer)
+    response = client.get(reverse("staff_class_roster", args=[session.pk]))
+    assert response.status_code == 200 and "Hết hạn" in response.content.decode()
+
+
 def test_the_roster_of_another_organizers_class_is_404(client, organizer, city):
     other = factories.unit("TT-KHAC", parent=city)
     session = factories.session(course=factories.course(title="Lớp khác", organizer=other))
