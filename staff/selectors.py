@@ -93,8 +93,8 @@ def officials_in_units(units: QuerySet[Unit]) -> QuerySet[Official]:
 
 
 def my_training(official: Official, *, year: int) -> dict:
-    """What "My training" shows, in three queries: the official's enrollments with their sessions,
-    their certificates, and the periods completed this year (one aggregate)."""
+    """What "My training" shows, in four queries: the official's enrollments with their sessions, their
+    certificates, this year's rule for their category, and the periods that count (one aggregate)."""
     from .models import ACTIVE_STATUSES, Certificate, Enrollment
 
     today = timezone.localdate()
@@ -109,11 +109,13 @@ def my_training(official: Official, *, year: int) -> dict:
     upcoming_ids = {e.pk for e in upcoming}
     history = [e for e in reversed(enrollments) if e.pk not in upcoming_ids]
     certificates = list(Certificate.objects.filter(official=official).order_by("-issued_on", "-pk"))
-    periods = (
-        Enrollment.objects.filter(official=official, status=EnrollmentStatus.COMPLETED, completed_on__year=year)
-        .aggregate(total=Sum("periods_earned"))["total"] or 0
-    )
-    return {"upcoming": upcoming, "history": history, "certificates": certificates, "periods_done": periods}
+    required, counted_types = requirement_for(official, year=year)
+    done = Enrollment.objects.filter(official=official, status=EnrollmentStatus.COMPLETED, completed_on__year=year)
+    if counted_types is not None:
+        done = done.filter(session__course__programme_type__in=counted_types)
+    periods = done.aggregate(total=Sum("periods_earned"))["total"] or 0
+    return {"upcoming": upcoming, "history": history, "certificates": certificates, "periods_done": periods,
+            "required_periods": required}
 
 
 def active_enrollments_by_session(user, session_ids: list[int]) -> dict:
@@ -122,3 +124,57 @@ def active_enrollments_by_session(user, session_ids: list[int]) -> dict:
 
     rows = Enrollment.objects.filter(official__user=user, session_id__in=session_ids, status__in=ACTIVE_STATUSES)
     return {row.session_id: row for row in rows}
+
+
+# --- The yearly training rule ---------------------------------------------------------------------
+
+
+def _periods_done(year: int, types: list[str] | None = None):
+    from django.db.models import OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    from .models import Enrollment
+
+    rows = Enrollment.objects.filter(official=OuterRef("pk"), status=EnrollmentStatus.COMPLETED,
+                                     completed_on__year=year)
+    if types is not None:
+        rows = rows.filter(session__course__programme_type__in=types)
+    total = rows.order_by().values("official").annotate(total=Sum("periods_earned")).values("total")
+    return Coalesce(Subquery(total), 0)
+
+
+def officials_with_compliance(officials: QuerySet[Official], *, year: int) -> QuerySet[Official]:
+    """Annotate ``periods_done`` and ``periods_required`` for ``year`` (one query with the list).
+
+    The rule is per category (TrainingRequirement); a category without a rule owes the default
+    (settings.TRAINING_DEFAULT_REQUIRED_PERIODS) and every kind of course counts for it.
+    """
+    from django.conf import settings
+    from django.db.models import Case, IntegerField, Value, When
+
+    from .models import TrainingRequirement
+
+    rules = list(TrainingRequirement.objects.filter(year=year))
+    default = settings.TRAINING_DEFAULT_REQUIRED_PERIODS
+    done = _periods_done(year)
+    restricted = [rule for rule in rules if rule.counted_programme_types]
+    if restricted:
+        done = Case(*[When(category=rule.category, then=_periods_done(year, rule.counted_programme_types))
+                      for rule in restricted], default=done, output_field=IntegerField())
+    required = Value(default, output_field=IntegerField())
+    if rules:
+        required = Case(*[When(category=rule.category, then=Value(rule.required_periods)) for rule in rules],
+                        default=required, output_field=IntegerField())
+    return officials.annotate(periods_done=done, periods_required=required)
+
+
+def requirement_for(official: Official, *, year: int) -> tuple[int, list[str] | None]:
+    """(required periods, programme types that count — None for all) for one official."""
+    from django.conf import settings
+
+    from .models import TrainingRequirement
+
+    rule = TrainingRequirement.objects.filter(year=year, category=official.category).first()
+    if rule is None:
+        return settings.TRAINING_DEFAULT_REQUIRED_PERIODS, None
+    return rule.required_periods, (list(rule.counted_programme_types) or None)

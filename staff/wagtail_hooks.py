@@ -10,7 +10,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from . import admin_certificates, admin_sessions  # noqa: F401  (their hooks register on import)
+from . import admin_certificates, admin_exports, admin_imports, admin_sessions  # noqa: F401  (hooks register on import)
 from .admin_views import ScopedModelViewSet
 from .filters import OfficialFilterSet, UnitFilterSet, search_officials
 from .forms import OfficialAdminForm

@@ -15,6 +15,7 @@ from .enrollment import (
     Result,
     SeatReservation,
 )
+from .hr import AuditAction, AuditEntry, ExportJob, ExportStatus, TrainingPlan, TrainingRequirement
 from .organisation import (
     MAJORITY_ETHNICITY,
     UNIT_CODE_RE,
@@ -39,4 +40,5 @@ __all__ = [
     "EnrollmentStatus", "Gender",
     "Official", "OfficialStatus", "Rank", "Result", "Role", "RoleAssignment", "SeatReservation", "SuccessionKind",
     "Unit", "UnitAssignment", "UnitKind", "UnitSuccession",
+    "AuditAction", "AuditEntry", "ExportJob", "ExportStatus", "TrainingPlan", "TrainingRequirement",
 ]

@@ -4,7 +4,6 @@ so another person's enrollment answers 404."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -123,8 +122,7 @@ def my_training_page(request: HttpRequest) -> HttpResponse:
     official = _official(request)
     year = timezone.localdate().year
     context = my_training(official, year=year)
-    context.update({"official": official, "year": year,
-                    "required_periods": settings.TRAINING_DEFAULT_REQUIRED_PERIODS})
+    context.update({"official": official, "year": year})
     try:
         from ..calendars import calendar_feed_for
     except ImportError:  # pragma: no cover - calendars arrive with their own module

@@ -15,7 +15,7 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-MY_TRAINING_QUERIES = 11
+MY_TRAINING_QUERIES = 12
 
 
 def _history(official, organizer_unit, *, count: int):
@@ -53,9 +53,22 @@ def test_my_training_shows_periods_against_the_requirement_in_fixed_queries(clie
     assert html.count('data-status="confirmed"') == 5
     assert "Chuyên đề số 0: Quản lý đất đai" in html
     # session, user, the official with unit, enrollments with sessions and courses, certificates, the
-    # periods aggregate, the calendar feed, the user bar's permissions (2), Wagtail's site and root
-    # page for the course URLs (2, then cached on the request).
+    # year's rule for their category, the periods aggregate, the calendar feed, the user bar's
+    # permissions (2), Wagtail's site and root page for the course URLs (2, then cached on the request).
     assert one_row == five_rows == MY_TRAINING_QUERIES, (one_row, five_rows)
+
+
+def test_the_yearly_rule_of_the_officials_category_decides_what_counts(client, official, training_centre):
+    from courses.models import ProgrammeType
+    from staff.models import TrainingRequirement
+
+    year = timezone.localdate().year
+    TrainingRequirement.objects.create(year=year, category=official.category, required_periods=24,
+                                       counted_programme_types=[ProgrammeType.RANK_STANDARD])
+    _history(official, training_centre, count=2)  # factory courses are refresher courses: they do not count
+    client.force_login(official.user)
+    html, _ = _get(client)
+    assert 'data-periods-done="0"' in html and "/ 24" in html
 
 
 def test_an_account_without_an_official_gets_404(client, hr_a):

@@ -1,0 +1,1 @@
+"""Wagtail admin for roster and attendance imports."""
