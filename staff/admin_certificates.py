@@ -21,6 +21,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 
 from .admin_views import ScopedModelViewSet
+from .filters import CertificateFilterSet
 from .models import Certificate, CertificateStatus
 from .scoping import certificates_in_scope
 from .services.certificates import CertificateError, certificate_reissue, certificate_revoke
@@ -132,7 +133,7 @@ class CertificateViewSet(ScopedModelViewSet):
     copy_view_enabled = False
     base_index_view_class = CertificateIndexView
     list_display = ["serial", "official", "course_title", "issued_on", "expires_on", "status"]
-    list_filter = ["status", "credential_type"]
+    filterset_class = CertificateFilterSet
     search_fields = ["serial"]
     search_backend_name = None
     inspect_view_fields = ["serial", "official", "course_title", "credential_type", "periods", "start_date",

@@ -20,6 +20,7 @@ def _object_guard(view_class: type, viewset: ScopedModelViewSet) -> type:
             obj = super().get_object(*args, **kwargs)
             if not viewset.scope(self.request.user).filter(pk=obj.pk).exists():
                 raise Http404
+            viewset.object_opened(self.request, obj)
             return obj
 
     ScopedObjectView.__name__ = f"Scoped{view_class.__name__}"
@@ -31,6 +32,9 @@ class ScopedModelViewSet(ModelViewSet):
 
     def scope(self, user) -> QuerySet:
         raise NotImplementedError
+
+    def object_opened(self, request, obj) -> None:
+        """Called once an object view has passed the scope check (the officials' viewset audits it)."""
 
     @cached_property
     def index_view_class(self) -> type:

@@ -508,12 +508,16 @@ GROUP_PERMISSIONS = {
                    "staff.view_official", "staff.add_unit", "staff.change_unit", "staff.view_unit",
                    "staff.add_unitsuccession", "staff.change_unitsuccession", "staff.view_unitsuccession",
                    "staff.view_rank", "staff.add_rank", "staff.change_rank", "courses.view_coursesession",
-                   "courses.add_contentgroup", "courses.change_contentgroup", "courses.view_contentgroup"],
+                   "courses.add_contentgroup", "courses.change_contentgroup", "courses.view_contentgroup",
+                   "staff.view_enrollment", "staff.add_trainingrequirement", "staff.change_trainingrequirement",
+                   "staff.view_trainingrequirement", "staff.add_trainingplan", "staff.change_trainingplan",
+                   "staff.view_trainingplan", "staff.add_roleassignment", "staff.change_roleassignment",
+                   "staff.delete_roleassignment", "staff.view_roleassignment", "staff.view_auditentry"],
     Role.UNIT_HR: ["wagtailadmin.access_admin", "staff.add_official", "staff.change_official",
-                   "staff.view_official", "staff.view_unit", "courses.view_coursesession"],
+                   "staff.view_official", "staff.view_unit", "courses.view_coursesession", "staff.view_enrollment"],
     Role.ORGANIZER: ["wagtailadmin.access_admin", "courses.add_coursesession", "courses.change_coursesession",
                      "courses.view_coursesession", "courses.add_trainer", "courses.change_trainer",
-                     "courses.view_trainer"],
+                     "courses.view_trainer", "staff.view_enrollment"],
 }
 GROUP_NAMES = {Role.CITY_HR: "Nhân sự thành phố", Role.UNIT_HR: "Nhân sự đơn vị", Role.ORGANIZER: "Tổ chức đào tạo"}
 

@@ -9,9 +9,21 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 
+from courses.models import CourseSession, CredentialType, TrainingPage
 from courses.text import fold
 
-from .models import Category, Official, OfficialStatus, Rank, Unit, UnitKind
+from .models import (
+    Category,
+    Certificate,
+    CertificateStatus,
+    Enrollment,
+    EnrollmentStatus,
+    Official,
+    OfficialStatus,
+    Rank,
+    Unit,
+    UnitKind,
+)
 from .scoping import units_in_scope
 
 
@@ -41,13 +53,67 @@ class OfficialFilterSet(WagtailFilterSet):
     rank = django_filters.ModelChoiceFilter(label=_("Rank"), queryset=Rank.objects.all())
     status = django_filters.ChoiceFilter(label=_("Status"), choices=OfficialStatus.choices)
     job_position = django_filters.CharFilter(label=_("Job position"), lookup_expr="icontains")
+    below_requirement = django_filters.BooleanFilter(label=_("Below this year's requirement"),
+                                                     method="filter_below_requirement")
 
     class Meta:
         model = Official
-        fields = ["unit", "category", "rank", "status", "job_position"]
+        fields = ["unit", "category", "rank", "status", "job_position", "below_requirement"]
 
     def filter_unit(self, queryset, name, value):
         return queryset.filter(unit__path__startswith=value.path)
+
+    def filter_below_requirement(self, queryset, name, value):
+        from django.db.models import F
+        from django.utils import timezone
+
+        from .selectors import officials_with_compliance
+
+        if value is None:
+            return queryset
+        annotated = officials_with_compliance(queryset, year=timezone.localdate().year)
+        if value:
+            return annotated.filter(periods_done__lt=F("periods_required"))
+        return annotated.filter(periods_done__gte=F("periods_required"))
+
+
+def courses_with_sessions(request):
+    return TrainingPage.objects.filter(sessions__isnull=False).distinct().order_by("title")
+
+
+class EnrollmentFilterSet(WagtailFilterSet):
+    course = django_filters.ModelChoiceFilter(label=_("Course"), queryset=courses_with_sessions,
+                                              field_name="session__course")
+    session = django_filters.ModelChoiceFilter(
+        label=_("Session"), queryset=CourseSession.objects.select_related("course").order_by("-start_date"),
+    )
+    status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=EnrollmentStatus.choices)
+    dates = django_filters.DateFromToRangeFilter(label=_("Session dates"), field_name="session__start_date")
+    unit = django_filters.ModelChoiceFilter(label=_("Unit (and below)"), queryset=scoped_units,
+                                            method="filter_unit")
+
+    class Meta:
+        model = Enrollment
+        fields = ["course", "session", "status", "dates", "unit"]
+
+    def filter_unit(self, queryset, name, value):
+        return queryset.filter(official__unit__path__startswith=value.path)
+
+
+class CertificateFilterSet(WagtailFilterSet):
+    credential_type = django_filters.ChoiceFilter(label=_("Type"), choices=CredentialType.choices)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=CertificateStatus.choices)
+    expires_before = django_filters.DateFilter(label=_("Expiring before"), field_name="expires_on",
+                                               lookup_expr="lt")
+    unit = django_filters.ModelChoiceFilter(label=_("Unit (and below)"), queryset=scoped_units,
+                                            method="filter_unit")
+
+    class Meta:
+        model = Certificate
+        fields = ["credential_type", "status", "expires_before", "unit"]
+
+    def filter_unit(self, queryset, name, value):
+        return queryset.filter(official__unit__path__startswith=value.path)
 
 
 def search_officials(queryset, query: str):

@@ -7,7 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from .models import Official, Unit
+from courses.models import ProgrammeType
+
+from .models import Official, TrainingRequirement, Unit
 from .scoping import units_in_scope
 from .services import official_assign_unit
 
@@ -43,3 +45,16 @@ class OfficialAdminForm(WagtailAdminModelForm):
                 start=self.cleaned_data.get("assigned_from") or timezone.localdate(),
             )
         return official
+
+
+class TrainingRequirementForm(WagtailAdminModelForm):
+    """The yearly rule, with the kinds of course that count as checkboxes (none ticked: every kind counts)."""
+
+    counted_programme_types = forms.MultipleChoiceField(
+        label=_("Kinds of course that count"), choices=ProgrammeType.choices, required=False,
+        widget=forms.CheckboxSelectMultiple, help_text=_("None ticked: every kind counts."),
+    )
+
+    class Meta:
+        model = TrainingRequirement
+        fields = ["year", "category", "required_periods", "counted_programme_types", "legal_basis"]

@@ -10,12 +10,19 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from . import admin_certificates, admin_exports, admin_imports, admin_sessions  # noqa: F401  (hooks register on import)
+from . import (  # noqa: F401  (their hooks register on import)
+    admin_certificates,
+    admin_exports,
+    admin_hr,
+    admin_imports,
+    admin_sessions,
+)
 from .admin_views import ScopedModelViewSet
 from .filters import OfficialFilterSet, UnitFilterSet, search_officials
 from .forms import OfficialAdminForm
-from .models import Official, Rank, Unit, UnitSuccession
+from .models import AuditAction, Official, Rank, Unit, UnitSuccession
 from .scoping import officials_in_scope, units_in_scope
+from .services.audit import audit_record
 
 
 class UnitViewSet(ScopedModelViewSet):
@@ -88,6 +95,12 @@ class OfficialViewSet(ScopedModelViewSet):
 
     def scope(self, user):
         return officials_in_scope(user).select_related("unit", "rank")
+
+    def object_opened(self, request, obj) -> None:
+        # Law 91/2025 on personal data: who looked at an official's record is logged (GET only, not saves).
+        if request.method == "GET":
+            audit_record(user=request.user, action=AuditAction.RECORD_VIEW, obj=obj,
+                         summary=f"{obj.full_name} ({obj.employee_code})")
 
     def get_form_class(self, for_update=False):
         return OfficialAdminForm

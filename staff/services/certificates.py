@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from courses.models import CredentialType
 
 from ..models import (
+    AuditAction,
     Certificate,
     CertificateReminder,
     CertificateSerial,
@@ -31,6 +32,7 @@ from ..models import (
     Unit,
 )
 from ..notifications import notify, notify_certificate_expiring
+from .audit import audit_record
 
 # Days before expiry at which the official is reminded, loosest first.
 REMINDER_DAYS = (90, 30, 7)
@@ -116,6 +118,8 @@ def certificate_issue(*, enrollment: Enrollment, by: AbstractBaseUser | None, is
         with transaction.atomic():
             certificate = _create(enrollment, by=by, issued_on=issued_on,
                                   expires_on=add_months(issued_on, months) if months else None)
+            audit_record(user=by, action=AuditAction.CERTIFICATE_ISSUE, obj=certificate,
+                         summary=f"{certificate.serial} – {enrollment.official.full_name}")
             if send_notification:
                 notify("certificate_issued", enrollment)
     except IntegrityError:
@@ -139,6 +143,8 @@ def certificate_revoke(*, certificate: Certificate, by: AbstractBaseUser | None,
     ):
         raise CertificateError(_("Only a valid certificate can be revoked; reload the page."))
     certificate.refresh_from_db()
+    audit_record(user=by, action=AuditAction.CERTIFICATE_REVOKE, obj=certificate,
+                 summary=f"{certificate.serial}: {reason[:200]}", reason=reason[:500])
     return certificate
 
 
@@ -163,6 +169,8 @@ def certificate_reissue(*, certificate: Certificate, by: AbstractBaseUser | None
             raise CertificateError(_("The course has no organizer unit to issue the certificate."))
         new = _create(enrollment, by=by, issued_on=timezone.localdate(), expires_on=certificate.expires_on,
                       replaces=certificate)
+        audit_record(user=by, action=AuditAction.CERTIFICATE_ISSUE, obj=new,
+                     summary=f"{certificate.serial} → {new.serial}", replaces=certificate.serial)
         CertificateReminder.objects.bulk_create([
             CertificateReminder(certificate=new, days_before=days)
             for days in certificate.reminders.values_list("days_before", flat=True)
