@@ -7,7 +7,7 @@ import datetime as dt
 import django_filters
 from django import forms
 from django.apps import apps
-from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.search.backends import get_search_backend
@@ -81,5 +81,5 @@ class CatalogFilter(django_filters.FilterSet):
         # Seats one can still take: sessions that have not started and are not full.
         open_sessions = sessions_with_seats(
             upcoming_sessions_queryset().filter(start_date__gte=timezone.localdate())
-        ).filter(seats_held__lt=F("capacity"))
+        ).filter(seats_left__gt=0)
         return self._with_session(queryset, open_sessions)

@@ -523,23 +523,35 @@ class CourseSession(models.Model):
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
-        instance._calendar_snapshot = instance._calendar_values()
+        if all(name in field_names for name in cls.CALENDAR_FIELDS):  # a partial load has nothing to compare
+            instance._calendar_snapshot = instance._calendar_values()
         return instance
 
     def _calendar_values(self) -> tuple:
-        return tuple(getattr(self, name, None) for name in self.CALENDAR_FIELDS)
+        # Read what is loaded only: touching a deferred field would load the row again (and recurse).
+        return tuple(self.__dict__.get(name) for name in self.CALENDAR_FIELDS)
 
     @property
     def calendar_changed(self) -> bool:
         snapshot = getattr(self, "_calendar_snapshot", None)
         return snapshot is not None and snapshot != self._calendar_values()
 
+    # Counters moved only by staff/services/enrollment.py with conditional UPDATEs: a form save of this
+    # row must never write back the values it loaded minutes ago.
+    COUNTER_FIELDS = ("seats_taken", "reserved_free", "sequence")
+
     def save(self, *args, **kwargs) -> None:
-        if self.pk and self.calendar_changed:
-            self.sequence += 1
-            if kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "sequence"}
-        super().save(*args, **kwargs)
+        if self.pk and not self._state.adding:
+            if kwargs.get("update_fields") is None:
+                kwargs["update_fields"] = [f.name for f in self._meta.concrete_fields
+                                           if not f.primary_key and f.name not in self.COUNTER_FIELDS]
+            bump = self.calendar_changed
+            super().save(*args, **kwargs)
+            if bump:
+                type(self).objects.filter(pk=self.pk).update(sequence=models.F("sequence") + 1)
+            self.refresh_from_db(fields=list(self.COUNTER_FIELDS))
+        else:
+            super().save(*args, **kwargs)
         self._calendar_snapshot = self._calendar_values()
 
     def __str__(self) -> str:
@@ -556,6 +568,11 @@ class CourseSession(models.Model):
             errors["enrollment_closes"] = _("Enrollment closes before it opens.")
         if self.mode in (SessionMode.ONLINE, SessionMode.HYBRID) and not self.online_url:
             errors["online_url"] = _("An online or hybrid session needs a meeting link.")
+        if self.pk and self.capacity is not None:
+            held = type(self).objects.filter(pk=self.pk).values_list("seats_taken", "reserved_free").first()
+            if held and self.capacity < sum(held):
+                errors["capacity"] = _("%(n)s seats are taken or reserved; the capacity cannot be lower.") % {
+                    "n": sum(held)}
         if errors:
             raise ValidationError(errors)
 

@@ -10,13 +10,16 @@ from .models import CourseSession, TrainingPage
 
 
 def sessions_with_seats(sessions: QuerySet[CourseSession]) -> QuerySet[CourseSession]:
-    """Annotate ``seats_held`` and ``seats_left`` for every session of the queryset in one query."""
+    """Annotate ``seats_held`` and ``seats_left`` for every session of the queryset in one query.
+
+    Seats left are the general pool's: seats reserved for invited units are not offered to everyone.
+    """
     # staff sits above courses: its statuses are imported when called, never at module level.
     from staff.models import SEAT_HOLDING_STATUSES
 
     return sessions.annotate(
         seats_held=Count("enrollments", filter=Q(enrollments__status__in=SEAT_HOLDING_STATUSES)),
-    ).annotate(seats_left=Greatest(F("capacity") - F("seats_held"), Value(0)))
+    ).annotate(seats_left=Greatest(F("capacity") - F("seats_held") - F("reserved_free"), Value(0)))
 
 
 def upcoming_sessions_queryset() -> QuerySet[CourseSession]:

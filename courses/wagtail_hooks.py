@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from wagtail import hooks
 from wagtail.admin.views.generic import EditView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.models import register_snippet
@@ -20,14 +19,19 @@ class CourseSessionEditView(EditView):
         # loaded now, because save() bumps ``sequence`` and forgets the old values.
         changed = self.form.instance.calendar_changed
         instance = super().save_instance()
-        if changed:
-            from staff.notifications import session_changed  # courses never imports staff at module level
+        # courses never imports staff at module level
+        from staff.notifications import session_changed
+        from staff.services.enrollment import session_fill_from_waitlist
 
+        if changed:
             session_changed(instance)  # queued on commit of form_valid's transaction
+        session_fill_from_waitlist(session=instance, by=self.request.user)  # more seats: the line moves up
         return instance
 
 
 class CourseSessionViewSet(ModelViewSet):
+    """The sessions' admin as configured here; staff registers it scoped to each organizer's courses."""
+
     model = CourseSession
     edit_view_class = CourseSessionEditView
     icon = "date"
@@ -63,11 +67,6 @@ class ReferenceDataGroup(SnippetViewSetGroup):
         _snippet(LegalDocument, ["number", "title"], "doc-full"),
         _snippet(Trainer, ["name", "organisation"], "user"),
     )
-
-
-@hooks.register("register_admin_viewset")
-def register_sessions():
-    return CourseSessionViewSet("sessions")
 
 
 register_snippet(ReferenceDataGroup)

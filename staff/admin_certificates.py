@@ -23,7 +23,7 @@ from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from .admin_views import ScopedModelViewSet
 from .filters import CertificateFilterSet
 from .models import Certificate, CertificateStatus
-from .scoping import certificates_in_scope
+from .scoping import certificates_in_scope, certificates_issued_by
 from .services.certificates import CertificateError, certificate_reissue, certificate_revoke
 
 
@@ -69,8 +69,10 @@ class CertificateActionView(PermissionCheckedMixin, WagtailAdminTemplateMixin, F
 
     def dispatch(self, request, *args, **kwargs):
         # Scope before permission: an id outside the scope is a 404 for everyone, never a 403.
+        # Revoking or reissuing is the issuer's act: only certificates their units issued, never one's own.
         self.object = (
-            certificates_in_scope(request.user).select_related("official", "organizer").filter(pk=kwargs["pk"]).first()
+            certificates_issued_by(request.user).exclude(official__user=request.user)
+            .select_related("official", "organizer").filter(pk=kwargs["pk"]).first()
         )
         if self.object is None:
             raise Http404

@@ -6,15 +6,13 @@ list is read-only. Roles and the audit log belong to the city's HR alone.
 
 from __future__ import annotations
 
-from django.http import Http404
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
-from wagtail.admin.viewsets.model import ModelViewSet
 
-from .admin_views import ScopedModelViewSet
+from .admin_views import CityHRViewSet, ScopedModelViewSet, _city_only
 from .filters import EnrollmentFilterSet, search_officials
 from .models import (
     AuditAction,
@@ -25,7 +23,7 @@ from .models import (
     TrainingPlan,
     TrainingRequirement,
 )
-from .scoping import enrollments_in_scope, is_city_hr
+from .scoping import enrollments_in_scope
 from .services.audit import audit_record
 
 
@@ -77,43 +75,6 @@ class EnrollmentViewSet(ScopedModelViewSet):
             path("results/", self.index_results_view, name="index_results"),
             path("inspect/<int:pk>/", self.inspect_view, name="inspect"),
         ]
-
-
-class CityHROnlyMixin:
-    """Views of the city's HR alone: anyone else gets 404, as for an object out of scope."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if not is_city_hr(request.user):
-            raise Http404
-        return super().dispatch(request, *args, **kwargs)
-
-
-def _city_only(view_class: type) -> type:
-    return type(f"CityHR{view_class.__name__}", (CityHROnlyMixin, view_class), {})
-
-
-class CityHRViewSet(ModelViewSet):
-    """A plain viewset whose every view is for the city's HR only."""
-
-    @cached_property
-    def index_view_class(self):
-        return _city_only(generic.IndexView)
-
-    @cached_property
-    def add_view_class(self):
-        return _city_only(generic.CreateView)
-
-    @cached_property
-    def edit_view_class(self):
-        return _city_only(generic.EditView)
-
-    @cached_property
-    def delete_view_class(self):
-        return _city_only(generic.DeleteView)
-
-    @cached_property
-    def inspect_view_class(self):
-        return _city_only(generic.InspectView)
 
 
 class TrainingRequirementViewSet(CityHRViewSet):

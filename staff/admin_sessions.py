@@ -19,10 +19,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail import hooks
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import MenuItem
 
-from courses.models import CourseSession
+from courses.models import CourseSession, TrainingPage
+from courses.wagtail_hooks import CourseSessionEditView, CourseSessionViewSet
 
+from .admin_views import ScopedModelViewSet
 from .filters import search_officials
 from .models import (
     AWAITING_APPROVAL,
@@ -41,6 +44,7 @@ from .scoping import (
     get_in_scope_or_404,
     officials_managed_by,
     sessions_organized_by,
+    units_in_scope,
 )
 from .services import (
     EnrollmentError,
@@ -57,6 +61,7 @@ from .services.attendance import (
     roster,
     session_complete,
 )
+from .services.certificates import CertificateError
 
 # Long sign-in sheets are split into pages of this many rows: xhtml2pdf tables grow quadratically.
 SIGN_IN_ROWS_PER_PAGE = 18
@@ -175,11 +180,17 @@ def class_sign_in_sheet(request: HttpRequest, pk: int, day: str) -> HttpResponse
 @require_POST
 def class_results(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
-    for enrollment in session.enrollments.filter(status=EnrollmentStatus.CONFIRMED):
+    refused = 0
+    for enrollment in session.enrollments.filter(status=EnrollmentStatus.CONFIRMED).select_related("official"):
         value = request.POST.get(f"result-{enrollment.pk}")
         if value is not None and value != enrollment.result:
-            enrollment_set_result(enrollment=enrollment, result=value, by=request.user)
-    messages.success(request, _("Results saved."))
+            try:
+                enrollment_set_result(enrollment=enrollment, result=value, by=request.user)
+            except EnrollmentError as exc:
+                messages.error(request, f"{enrollment.official.full_name}: {exc}")
+                refused += 1
+    if not refused:
+        messages.success(request, _("Results saved."))
     return redirect("staff_class_roster", pk=session.pk)
 
 
@@ -188,7 +199,7 @@ def class_complete(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
     try:
         done, not_done = session_complete(session=session, by=request.user)
-    except EnrollmentError as exc:
+    except (EnrollmentError, CertificateError) as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Class closed: %(done)s completed, %(not_done)s did not complete.")
@@ -249,7 +260,8 @@ def nominate_sessions(request: HttpRequest) -> HttpResponse:
 
 def nominate(request: HttpRequest, pk: int) -> HttpResponse:
     """Nominate one or many officials of the user's units to a session."""
-    session = get_in_scope_or_404(CourseSession.objects.select_related("course"), pk=pk, cancelled=False)
+    session = get_in_scope_or_404(CourseSession.objects.select_related("course"), pk=pk, cancelled=False,
+                                  course__live=True)
     managed = officials_managed_by(request.user).select_related("unit", "rank")
     if request.method == "POST":
         ids = [int(v) for v in request.POST.getlist("official") if v.isdigit()]
@@ -269,6 +281,35 @@ def nominate(request: HttpRequest, pk: int) -> HttpResponse:
         "page_title": _("Nominate officials"), "session": session, "candidates": candidates[:300],
         "query": query, "enrolled": enrolled,
     })
+
+
+class SessionAdminForm(WagtailAdminModelForm):
+    """A session of one of the user's own courses only."""
+
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, for_user=for_user, **kwargs)
+        if for_user is not None and not for_user.is_superuser and "course" in self.fields:
+            self.fields["course"].queryset = TrainingPage.objects.filter(
+                organizer__in=units_in_scope(for_user, roles=ORGANIZER_ROLES))
+
+
+class SessionViewSet(ScopedModelViewSet, CourseSessionViewSet):
+    """Sessions in the admin, each organizer's own only: the list, and 404 for every other object."""
+
+    base_edit_view_class = CourseSessionEditView
+
+    def scope(self, user):
+        return sessions_organized_by(user).select_related("course")
+
+    def get_form_class(self, for_update=False):
+        return type("CourseSessionForm", (SessionAdminForm,), {
+            "Meta": type("Meta", (), {"model": CourseSession, "fields": self.form_fields}),
+        })
+
+
+@hooks.register("register_admin_viewset")
+def register_sessions():
+    return SessionViewSet("sessions")
 
 
 @hooks.register("register_admin_urls")

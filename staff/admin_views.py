@@ -29,6 +29,7 @@ def _object_guard(view_class: type, viewset: ScopedModelViewSet) -> type:
 
 class ScopedModelViewSet(ModelViewSet):
     base_index_view_class: type = generic.IndexView
+    base_edit_view_class: type = generic.EditView
 
     def scope(self, user) -> QuerySet:
         raise NotImplementedError
@@ -48,7 +49,7 @@ class ScopedModelViewSet(ModelViewSet):
 
     @cached_property
     def edit_view_class(self) -> type:
-        return _object_guard(generic.EditView, self)
+        return _object_guard(self.base_edit_view_class, self)
 
     @cached_property
     def inspect_view_class(self) -> type:
@@ -69,3 +70,54 @@ class ScopedModelViewSet(ModelViewSet):
     @cached_property
     def copy_view_class(self) -> type:
         return _object_guard(generic.CopyView, self)
+
+
+class CityHROnlyMixin:
+    """Views of the city's HR alone: anyone else gets 404, as for an object out of scope."""
+
+    def dispatch(self, request, *args, **kwargs):
+        from .scoping import is_city_hr
+
+        if not is_city_hr(request.user):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+def _city_only(view_class: type) -> type:
+    return type(f"CityHR{view_class.__name__}", (CityHROnlyMixin, view_class), {})
+
+
+class CityHRViewSet(ModelViewSet):
+    """A plain viewset whose every view is for the city's HR only (city-wide settings and records)."""
+
+    @cached_property
+    def index_view_class(self):
+        return _city_only(generic.IndexView)
+
+    @cached_property
+    def add_view_class(self):
+        return _city_only(generic.CreateView)
+
+    @cached_property
+    def edit_view_class(self):
+        return _city_only(generic.EditView)
+
+    @cached_property
+    def delete_view_class(self):
+        return _city_only(generic.DeleteView)
+
+    @cached_property
+    def inspect_view_class(self):
+        return _city_only(generic.InspectView)
+
+    @cached_property
+    def history_view_class(self):
+        return _city_only(history.HistoryView)
+
+    @cached_property
+    def usage_view_class(self):
+        return _city_only(usage.UsageView)
+
+    @cached_property
+    def copy_view_class(self):
+        return _city_only(generic.CopyView)

@@ -90,6 +90,8 @@ def enrollments_in_scope(user) -> QuerySet[Enrollment]:
 def approval_step_allowed(user, enrollment: Enrollment) -> bool:
     """Whether ``user`` may take the enrollment's current approval step: the official's unit HR
     first, then the organizer."""
+    if enrollment.official.user_id is not None and enrollment.official.user_id == user.pk:
+        return False  # nobody approves their own training
     if enrollment.status == EnrollmentStatus.PENDING:
         return officials_managed_by(user).filter(pk=enrollment.official_id).exists()
     if enrollment.status == EnrollmentStatus.PENDING_ORGANIZER:
@@ -108,3 +110,14 @@ def certificates_in_scope(user) -> QuerySet:
         return Certificate.objects.all()
     issuers = units_in_scope(user, roles=(Role.ORGANIZER, Role.CITY_HR))
     return Certificate.objects.filter(Q(official__in=officials_in_scope(user)) | Q(organizer__in=issuers))
+
+
+def certificates_issued_by(user) -> QuerySet:
+    """Certificates issued by the units the user organizes for (or, for the city's HR, any)."""
+    from .models import Certificate
+
+    if not user.is_authenticated:
+        return Certificate.objects.none()
+    if user.is_superuser:
+        return Certificate.objects.all()
+    return Certificate.objects.filter(organizer__in=units_in_scope(user, roles=ORGANIZER_ROLES))

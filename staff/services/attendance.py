@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from courses.models import CourseSession
+from courses.models import CourseSession, CredentialType
 
 from ..models import Attendance, AttendanceMethod, Enrollment, EnrollmentStatus, Result
 from .enrollment import EnrollmentError, _move, system_reason
@@ -120,12 +120,16 @@ def session_complete(*, session: CourseSession, by: AbstractBaseUser | None) -> 
     from .certificates import certificate_issue
 
     course = session.course
+    if session.cancelled:
+        raise EnrollmentError(_("This session has been cancelled."))
     if session.end_date > timezone.localdate():
         raise EnrollmentError(_("The session has not ended yet."))
     days = session.days
+    # Only the class days count: a mark left on a day the session no longer has must not lift the share.
     attended = (
         Enrollment.objects.filter(session=session, status=EnrollmentStatus.CONFIRMED)
-        .annotate(days_present=Count("attendance", filter=Q(attendance__present=True)))
+        .annotate(days_present=Count("attendance", filter=Q(attendance__present=True,
+                                                            attendance__day__in=session.day_list)))
         .select_related("session__course")
     )
     completed = not_completed = 0
@@ -137,7 +141,8 @@ def session_complete(*, session: CourseSession, by: AbstractBaseUser | None) -> 
                 _move(enrollment, allowed=(EnrollmentStatus.CONFIRMED,), to=EnrollmentStatus.COMPLETED, by=by,
                       reason=system_reason(ATTENDED, n=enrollment.days_present, days=days),
                       periods_earned=course.periods, completed_on=session.end_date)
-                certificate_issue(enrollment=enrollment, by=by, issued_on=timezone.localdate())
+                if course.credential_type != CredentialType.ATTENDANCE and course.organizer_id:
+                    certificate_issue(enrollment=enrollment, by=by, issued_on=timezone.localdate())
                 completed += 1
             else:
                 why = (system_reason(ATTENDED, n=enrollment.days_present, days=days)

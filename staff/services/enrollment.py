@@ -77,6 +77,13 @@ def _move(enrollment: Enrollment, *, allowed: tuple[str, ...], to: str, by: Abst
 # --- Seats ----------------------------------------------------------------------------------------
 
 
+def _lock_session(session_id: int) -> None:
+    """Lock the session row first, in every transaction that moves seats: one order for every path, so
+    concurrent enrollments, cancellations and reservation changes queue instead of deadlocking or
+    missing each other (PostgreSQL; on SQLite the IMMEDIATE transaction already holds the write lock)."""
+    list(CourseSession.objects.select_for_update().filter(pk=session_id).values_list("pk", flat=True))
+
+
 def _ancestor_paths(unit: Unit) -> list[str]:
     parts = unit.path.strip("/").split("/")
     return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
@@ -158,6 +165,24 @@ def _release(enrollment: Enrollment, previous_status: str, *, by: AbstractBaseUs
         _pass_seat_on(session, enrollment.reservation_id, by=by)
 
 
+def session_fill_from_waitlist(*, session: CourseSession, by: AbstractBaseUser | None = None) -> int:
+    """Give every free general seat to the next in line: after capacity was raised or a reservation
+    lowered. Returns how many moved up. Idempotent."""
+    moved = 0
+    with transaction.atomic():
+        _lock_session(session.pk)
+        session = CourseSession.objects.select_related("course").get(pk=session.pk)
+        waiting = Enrollment.objects.filter(session_id=session.pk, status=EnrollmentStatus.WAITLISTED)
+        while not session.cancelled and session.seats_taken < session.capacity - session.reserved_free \
+                and waiting.exists():
+            # Take the seat for the line, then hand it over exactly as a cancellation would.
+            CourseSession.objects.filter(pk=session.pk).update(seats_taken=F("seats_taken") + 1)
+            _pass_seat_on(session, None, by=by)
+            session.refresh_from_db(fields=["seats_taken", "reserved_free", "capacity"])
+            moved += 1
+    return moved
+
+
 # --- Enrolling ------------------------------------------------------------------------------------
 
 
@@ -179,6 +204,7 @@ def enrollment_create(*, official: Official, session: CourseSession, by: Abstrac
     nominated_by = by_user if by_user is not None and by_user.pk != official.user_id else None
     try:
         with transaction.atomic():
+            _lock_session(session.pk)
             has_seat, reservation = _take_seat(session.pk, unit)
             status = _status_with_seat(session) if has_seat else EnrollmentStatus.WAITLISTED
             enrollment = Enrollment.objects.create(
@@ -247,6 +273,7 @@ def enrollment_reject(*, enrollment: Enrollment, by: AbstractBaseUser, reason: s
     if not reason.strip():
         raise EnrollmentError(_("Say why the enrollment is rejected."))
     with transaction.atomic():
+        _lock_session(enrollment.session_id)
         previous = _move(enrollment, allowed=AWAITING_APPROVAL, to=EnrollmentStatus.REJECTED, by=by,
                          reason=reason.strip())
         _release(enrollment, previous, by=by)
@@ -267,6 +294,7 @@ def enrollment_cancel(*, enrollment: Enrollment, by: AbstractBaseUser | None, re
     if check_deadline and not enrollment.session.cancellation_is_open():
         raise EnrollmentError(_("The cancellation deadline for this session has passed; contact the organizer."))
     with transaction.atomic():
+        _lock_session(enrollment.session_id)
         try:
             previous = _move(enrollment, allowed=CANCELLABLE_STATUSES, to=EnrollmentStatus.CANCELLED, by=by,
                              reason=reason, offer_expires_at=None)
@@ -290,6 +318,7 @@ def offer_accept(*, enrollment: Enrollment, by: AbstractBaseUser) -> Enrollment:
 
 def offer_decline(*, enrollment: Enrollment, by: AbstractBaseUser) -> Enrollment:
     with transaction.atomic():
+        _lock_session(enrollment.session_id)
         _move(enrollment, allowed=(EnrollmentStatus.OFFERED,), to=EnrollmentStatus.CANCELLED, by=by,
               reason=system_reason(gettext_noop("Offer declined")), offer_expires_at=None)
         _release(enrollment, EnrollmentStatus.OFFERED, by=by)
@@ -302,6 +331,7 @@ def offers_expire(*, now: dt.datetime | None = None) -> int:
     lapsed = 0
     for enrollment in Enrollment.objects.filter(status=EnrollmentStatus.OFFERED, offer_expires_at__lt=moment):
         with transaction.atomic():
+            _lock_session(enrollment.session_id)
             try:
                 _move(enrollment, allowed=(EnrollmentStatus.OFFERED,), to=EnrollmentStatus.CANCELLED, by=None,
                       reason=system_reason(gettext_noop("The offer lapsed without an answer")), offer_expires_at=None)
@@ -320,6 +350,7 @@ def reservation_set(*, session: CourseSession, unit: Unit, seats: int) -> SeatRe
     """Keep ``seats`` seats of the session for ``unit`` (0 removes the reservation). Seats already taken
     from the reservation stay taken; new reserved seats must be free in the general pool."""
     with transaction.atomic():
+        _lock_session(session.pk)  # read the reservation under the session's lock: nobody takes a seat meanwhile
         reservation = SeatReservation.objects.filter(session=session, unit=unit).first()
         taken = reservation.taken if reservation else 0
         current_free = (reservation.seats - reservation.taken) if reservation else 0
@@ -334,16 +365,19 @@ def reservation_set(*, session: CourseSession, unit: Unit, seats: int) -> SeatRe
             raise EnrollmentError(_("Not enough free seats to reserve %(n)s more.") % {"n": delta})
         if delta < 0:
             CourseSession.objects.filter(pk=session.pk).update(reserved_free=F("reserved_free") + delta)
-        if reservation is None and seats == 0:
-            return None
         if reservation is None:
-            return SeatReservation.objects.create(session=session, unit=unit, seats=seats)
-        if seats == 0:
+            result = SeatReservation.objects.create(session=session, unit=unit, seats=seats) if seats else None
+        elif seats == 0:
+            # Seats already taken from it (none, as seats >= taken) leave nothing to re-home.
             reservation.delete()
-            return None
-        reservation.seats = seats
-        reservation.save(update_fields=["seats"])
-        return reservation
+            result = None
+        else:
+            reservation.seats = seats
+            reservation.save(update_fields=["seats"])
+            result = reservation
+        if delta < 0:
+            session_fill_from_waitlist(session=session)  # freed general seats go to the line
+        return result
 
 
 def session_recount_seats(*, sessions=None) -> int:

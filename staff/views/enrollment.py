@@ -85,10 +85,11 @@ def answer_offer(request: HttpRequest, pk: int) -> HttpResponse:
     official = _official(request)
     enrollment = get_object_or_404(official.enrollments.select_related("session__course"), pk=pk)
     try:
-        if request.POST.get("answer") == "accept":
+        answer = request.POST.get("answer")
+        if answer == "accept":
             offer_accept(enrollment=enrollment, by=request.user)
             messages.success(request, _("You accepted the seat."))
-        else:
+        elif answer == "decline":  # declining cannot be undone: only an explicit answer declines
             offer_decline(enrollment=enrollment, by=request.user)
             messages.success(request, _("You declined the seat; it goes to the next in line."))
     except EnrollmentError as exc:

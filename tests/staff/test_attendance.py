@@ -159,3 +159,18 @@ def test_weekends_are_not_class_days_unless_the_class_meets_on_them(ward_a, cour
         attendance_mark(session=session, day=dt.date(2026, 11, 21), present_ids={person.pk}, by=organizer)
 
     assert session_complete(session=session, by=organizer) == (1, 0)
+
+
+def test_an_attendance_only_class_closes_without_certificates(client, organizer, ward_a, training_centre):
+    from courses.models import CredentialType
+
+    workshop = factories.course(title="Hội thảo chuyển đổi số", organizer=training_centre,
+                                credential_type=CredentialType.ATTENDANCE)
+    start = timezone.localdate() - dt.timedelta(days=1)
+    session, (person,) = _class(workshop, ward_a, people=1, start=start, days=1)
+    attendance_mark(session=session, day=start, present_ids={person.pk}, by=organizer)
+    client.force_login(organizer)
+    response = client.post(reverse("staff_class_complete", args=[session.pk]))
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.status == EnrollmentStatus.COMPLETED and not Certificate.objects.exists()

@@ -237,7 +237,7 @@ def test_revoking_in_the_admin_needs_a_reason(client, certificate, staff_users):
 
 
 def test_reissuing_in_the_admin_replaces_the_certificate(client, certificate, staff_users):
-    client.force_login(staff_users["hr_a"])
+    client.force_login(staff_users["organizer"])
 
     response = client.post(f"/admin/certificates/reissue/{certificate.pk}/", {"reason": "Sai ngày sinh"})
 
@@ -248,7 +248,7 @@ def test_reissuing_in_the_admin_replaces_the_certificate(client, certificate, st
 
 
 def test_without_the_change_permission_revoke_is_refused(client, certificate, ward_a):
-    viewer = factories.user("viewer", role="unit_hr", unit=ward_a)
+    viewer = factories.user("viewer", role="organizer", unit=certificate.organizer)
     grant(viewer, "access_admin", "view_certificate")
     client.force_login(viewer)
 
@@ -257,3 +257,10 @@ def test_without_the_change_permission_revoke_is_refused(client, certificate, wa
     certificate.refresh_from_db()
     assert response.status_code in (302, 403)
     assert certificate.status == CertificateStatus.VALID
+
+
+def test_revoking_is_the_issuers_act_not_the_wards_hr(client, certificate, staff_users):
+    client.force_login(staff_users["hr_a"])  # sees the certificate of their official, but did not issue it
+    response = client.post(f"/admin/certificates/revoke/{certificate.pk}/", {"reason": "Không đúng"})
+    certificate.refresh_from_db()
+    assert response.status_code == 404 and certificate.status == CertificateStatus.VALID

@@ -271,3 +271,55 @@ def test_the_roster_of_another_organizers_class_is_404(client, organizer, city):
     session = factories.session(course=factories.course(title="Lớp khác", organizer=other))
     client.force_login(organizer)
     assert client.get(reverse("staff_class_roster", args=[session.pk])).status_code == 404
+
+
+def test_saving_a_session_loaded_earlier_keeps_the_seats_taken_since(official, official_b, course):
+    session = factories.session(course=course, capacity=1)
+    loaded = CourseSession.objects.get(pk=session.pk)
+    enrollment_create(official=official, session=session, by=None)
+    loaded.venue = "Phòng 305"
+    loaded.save()  # what an admin form does with the row it loaded before the enrollment
+    assert enrollment_create(official=official_b, session=session, by=None).status == EnrollmentStatus.WAITLISTED
+    assert CourseSession.objects.get(pk=session.pk).seats_taken == 1
+
+
+def test_an_organizer_cannot_edit_another_organizers_session(client, organizer, city):
+    other = factories.unit("TT-KHAC2", parent=city)
+    session = factories.session(course=factories.course(title="Lớp của đơn vị khác", organizer=other))
+    mine = factories.session(course=factories.course(title="Lớp của mình", organizer=organizer_unit(organizer)))
+    from django.contrib.auth.models import Permission
+
+    organizer.user_permissions.add(*Permission.objects.filter(content_type__app_label="courses",
+                                                              codename__in=["view_coursesession",
+                                                                            "change_coursesession"]))
+    client.force_login(organizer)
+    assert client.get(f"/admin/sessions/edit/{mine.pk}/").status_code == 200  # the permission is there
+    assert client.get(f"/admin/sessions/edit/{session.pk}/").status_code == 404
+    assert str(session.pk) not in {str(s.pk) for s in client.get("/admin/sessions/").context["object_list"]}
+
+
+def organizer_unit(user):
+    return user.staff_roles.get().unit
+
+
+def test_lowering_a_reservation_moves_the_waiting_list_up(ward_a, ward_b, course):
+    session = factories.session(course=course, capacity=3)
+    reservation_set(session=session, unit=ward_b, seats=1)
+    people = [enrollment_create(official=factories.official(unit=ward_a), session=session, by=None)
+              for _ in range(3)]
+    assert people[2].status == EnrollmentStatus.WAITLISTED
+    reservation_set(session=session, unit=ward_b, seats=0)
+    people[2].refresh_from_db()
+    assert people[2].status == EnrollmentStatus.CONFIRMED
+
+
+def test_an_unknown_result_is_a_message_not_an_error_page(client, organizer, official, course):
+    course.requires_result = True
+    course.save()
+    session = factories.session(course=course)
+    enrollment = enrollment_create(official=official, session=session, by=None)
+    client.force_login(organizer)
+    response = client.post(reverse("staff_class_results", args=[session.pk]), {f"result-{enrollment.pk}": "bogus"})
+    assert response.status_code == 302
+    enrollment.refresh_from_db()
+    assert enrollment.result == ""

@@ -14,9 +14,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from icalendar import Calendar
 
+from courses.models import CourseSession
 from staff.models import Enrollment, EnrollmentEvent, EnrollmentStatus, Role
 from staff.notifications import KINDS, notify, notify_certificate_expiring, session_changed, unit_hr_emails
-from staff.services import enrollment_cancel, enrollment_create
+from staff.services import enrollment_cancel, enrollment_create, session_recount_seats
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -240,6 +241,10 @@ def class_of_three(session, hai, official_b, ward_a):
     factories.enrollment(official=hai, session=session)
     factories.enrollment(official=official_b, session=session)
     factories.enrollment(official=waiting, session=session, status=EnrollmentStatus.WAITLISTED)
+    # A full class of two with one person waiting, and seat counters that agree with the rows.
+    CourseSession.objects.filter(pk=session.pk).update(capacity=2)
+    session_recount_seats(sessions=CourseSession.objects.filter(pk=session.pk))
+    session.refresh_from_db()
     return session
 
 
@@ -281,10 +286,29 @@ def test_saving_without_a_calendar_change_mails_nobody(client, admin_user, class
     client.force_login(admin_user)
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = post_session_edit(client, class_of_three, capacity="40")
+        response = post_session_edit(client, class_of_three, code="LOP-MOI")
 
     assert response.status_code == 302
     assert mailoutbox == []
+
+
+def test_raising_the_capacity_moves_the_waiting_list_up_and_tells_them(client, admin_user, class_of_three,
+                                                                       mailoutbox,
+                                                                       django_capture_on_commit_callbacks):
+    client.force_login(admin_user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_session_edit(client, class_of_three, capacity="3")
+
+    assert response.status_code == 302
+    assert [m.to[0] for m in mailoutbox] == ["trang@example.invalid"]
+    assert CourseSession.objects.get(pk=class_of_three.pk).seats_taken == 3
+
+
+def test_the_capacity_cannot_go_below_the_seats_held(client, admin_user, class_of_three):
+    client.force_login(admin_user)
+    response = post_session_edit(client, class_of_three, capacity="1")
+    assert response.status_code == 200 and "capacity" in response.context["form"].errors
 
 
 def test_a_class_is_mailed_in_chunks(class_of_three, monkeypatch, mailoutbox, django_capture_on_commit_callbacks):
