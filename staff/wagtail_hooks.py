@@ -6,7 +6,6 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
-from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -17,7 +16,7 @@ from . import (  # noqa: F401  (their hooks register on import)
     admin_imports,
     admin_sessions,
 )
-from .admin_views import ScopedModelViewSet
+from .admin_views import CityHRViewSet, ScopedModelViewSet
 from .filters import OfficialFilterSet, UnitFilterSet, search_officials
 from .forms import OfficialAdminForm
 from .models import AuditAction, Official, Rank, Unit, UnitSuccession
@@ -44,7 +43,9 @@ class UnitViewSet(ScopedModelViewSet):
         return units_in_scope(user).select_related("parent")
 
 
-class UnitSuccessionViewSet(ModelViewSet):
+class UnitSuccessionViewSet(CityHRViewSet):
+    """The lineage of units is the city's record: its HR alone edits it."""
+
     model = UnitSuccession
     name = "unit-successions"
     icon = "arrow-right"
