@@ -54,6 +54,7 @@ class EnrollmentViewSet(ScopedModelViewSet):
                        "unit.code": _("Unit code"), "unit.name": _("Unit at enrollment"),
                        "get_status_display": _("Status")}
     export_filename = "ghi-danh"
+    copy_view_enabled = False
     ordering = ("-created_at", "-pk")
     inspect_view_enabled = True
     inspect_view_fields = ["official", "session", "unit", "status", "priority", "reservation", "nominated_by",
@@ -167,6 +168,7 @@ class AuditEntryViewSet(CityHRViewSet):
     list_export = ["at", "user.username", "get_action_display", "summary", "object_type", "object_id", "detail"]
     export_headings = {"user.username": _("User"), "get_action_display": _("Action")}
     export_filename = "nhat-ky-truy-cap"
+    copy_view_enabled = False
     inspect_view_enabled = True
 
     def get_common_view_kwargs(self, **kwargs):

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class StaffConfig(AppConfig):
+    name = "staff"
+
+    def ready(self) -> None:
+        # Uploaded rosters are XML inside a zip: without defusedxml openpyxl would expand XML entity
+        # bombs. Refuse to start rather than discover it on the first malicious upload.
+        from .imports.limits import ensure_defusedxml
+
+        ensure_defusedxml()

@@ -1,0 +1,164 @@
+"""The columns of the roster file and how each cell becomes a value.
+
+Headers and the accepted cell values (Nam/Nữ, Cán bộ/Công chức…) are part of the file format, written
+in Vietnamese whatever the interface language: a template downloaded in English must still import.
+They are therefore data here, not translations. Problems are reported through gettext.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+
+from courses.text import fold
+
+from ..models import Category, Gender, Official, OfficialStatus
+
+
+class CellError(ValueError):
+    """One cell's problem, already in the user's language."""
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str  # as written in the template
+    aliases: tuple[str, ...] = ()
+    required: bool = False  # the column must be present (and its cell filled)
+
+
+# Order = the template's order. Keys are the Official field names, except rank and unit (codes).
+COLUMNS: tuple[Column, ...] = (
+    Column("employee_code", "Mã cán bộ", ("Mã CBCC", "Mã số cán bộ", "Mã nhân viên", "employee_code"), True),
+    Column("full_name", "Họ và tên", ("Họ tên", "Họ và tên đệm", "full_name"), True),
+    Column("date_of_birth", "Ngày sinh", ("Ngày tháng năm sinh", "date_of_birth")),
+    Column("gender", "Giới tính", ("Giới", "gender")),
+    Column("ethnicity", "Dân tộc", ("ethnicity",)),
+    Column("category", "Đối tượng", ("Loại cán bộ", "Loại", "category")),
+    Column("rank", "Mã ngạch", ("Ngạch", "rank", "rank_code")),
+    Column("job_position", "Vị trí việc làm", ("VTVL", "job_position")),
+    Column("leadership_position", "Chức vụ lãnh đạo", ("Chức vụ", "leadership_position")),
+    Column("unit", "Mã đơn vị", ("Đơn vị", "unit", "unit_code"), True),
+    Column("email", "Email", ("Thư điện tử", "E-mail")),
+    Column("phone", "Điện thoại", ("Số điện thoại", "SĐT", "phone")),
+    Column("status", "Trạng thái", ("Tình trạng", "status")),
+)
+COLUMN_BY_KEY = {column.key: column for column in COLUMNS}
+ALIASES = {column.key: (column.header, *column.aliases) for column in COLUMNS}
+
+# Empty cells in these columns clear the value (someone who steps down loses the leadership position);
+# in the other optional columns an empty cell keeps what is on record.
+CLEARABLE = ("job_position", "leadership_position", "email", "phone")
+
+# Accepted cell values, first = the label the template shows.
+GENDER_VALUES = {Gender.MALE: ("Nam", "male"), Gender.FEMALE: ("Nữ", "female"), Gender.OTHER: ("Khác", "other")}
+CATEGORY_VALUES = {
+    Category.CADRE: ("Cán bộ", "can_bo"),
+    Category.CIVIL_SERVANT: ("Công chức", "cong_chuc"),
+    Category.PUBLIC_EMPLOYEE: ("Viên chức", "vien_chuc"),
+    Category.COMMUNE_PART_TIME: ("Người hoạt động không chuyên trách", "khong_chuyen_trach", "Không chuyên trách"),
+}
+STATUS_VALUES = {
+    OfficialStatus.ACTIVE: ("Đang công tác", "active"),
+    OfficialStatus.TRANSFERRED: ("Đã chuyển công tác", "transferred", "Chuyển công tác"),
+    OfficialStatus.RETIRED: ("Đã nghỉ hưu", "retired", "Nghỉ hưu"),
+}
+
+
+def _lookup(values: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    return {fold(alias): code for code, aliases in values.items() for alias in (code, *aliases)}
+
+
+_GENDERS, _CATEGORIES, _STATUSES = _lookup(GENDER_VALUES), _lookup(CATEGORY_VALUES), _lookup(STATUS_VALUES)
+DATE_TEXT = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+EARLIEST_BIRTH = dt.date(1900, 1, 1)
+
+
+def text(value: Any) -> str:
+    """A cell as text: a code typed as a number (123 or 123.0 from Excel) stays "123"."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def parse_date(value: Any) -> dt.date | None:
+    """An Excel date cell, an Excel serial number, or text dd/mm/yyyy (also yyyy-mm-dd)."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        # A date cell saved without a date format arrives as its serial number.
+        if 1 <= value < 2958466:
+            return EXCEL_EPOCH + dt.timedelta(days=int(value))
+        raise CellError(_("“%(value)s” is not a date; write it as dd/mm/yyyy.") % {"value": value})
+    raw = str(value).strip()
+    match = DATE_TEXT.match(raw)
+    day, month, year = (int(g) for g in match.groups()) if match else (0, 0, 0)
+    if not match and (iso := ISO_DATE.match(raw)):
+        year, month, day = (int(g) for g in iso.groups())
+    try:
+        return dt.date(year, month, day)
+    except ValueError as exc:
+        raise CellError(_("“%(value)s” is not a date; write it as dd/mm/yyyy.") % {"value": raw}) from exc
+
+
+def parse_birth_date(value: Any, *, today: dt.date) -> dt.date | None:
+    day = parse_date(value)
+    if day is not None and not EARLIEST_BIRTH <= day < today:
+        raise CellError(_("The date of birth %(date)s is not plausible.") % {"date": day.strftime("%d/%m/%Y")})
+    return day
+
+
+def _choice(value: Any, table: dict[str, str], labels: dict[str, tuple[str, ...]]) -> str | None:
+    if value is None:
+        return None
+    code = table.get(fold(text(value)))
+    if code is None:
+        allowed = ", ".join(names[0] for names in labels.values())
+        raise CellError(_("“%(value)s” is not one of: %(allowed)s.") % {"value": text(value), "allowed": allowed})
+    return code
+
+
+def parse_gender(value: Any) -> str | None:
+    return _choice(value, _GENDERS, GENDER_VALUES)
+
+
+def parse_category(value: Any) -> str | None:
+    return _choice(value, _CATEGORIES, CATEGORY_VALUES)
+
+
+def parse_status(value: Any) -> str | None:
+    return _choice(value, _STATUSES, STATUS_VALUES)
+
+
+def parse_email(value: Any) -> str:
+    address = text(value)
+    if address:
+        try:
+            validate_email(address)
+        except ValidationError as exc:
+            raise CellError(_("“%(value)s” is not a valid e-mail address.") % {"value": address}) from exc
+    return address
+
+
+def parse_text(value: Any, key: str) -> str:
+    """Free text, within the model field's length."""
+    result = text(value)
+    limit = Official._meta.get_field(key).max_length
+    if limit and len(result) > limit:
+        raise CellError(_("The text is too long (%(length)s characters; at most %(limit)s).")
+                        % {"length": len(result), "limit": limit})
+    return result

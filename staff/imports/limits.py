@@ -1,0 +1,151 @@
+"""Upload limits, checked before a single row is parsed.
+
+An XLSX file is a zip of XML: a few kilobytes can declare gigabytes once inflated (a zip bomb), and a
+macro-enabled workbook can ride in under an innocent name. So the file size, the zip's table of
+contents (entries, declared sizes, compression ratios, a VBA project) are checked from the central
+directory alone; Python's zipfile never inflates an entry past its declared size (the CRC check fails
+first), so the declared sizes are real bounds. Row and column limits are enforced by the reader.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass
+from typing import IO
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext as _
+
+ACCEPTED_EXTENSIONS = ("xlsx", "csv")
+# Formats that can carry macros or that openpyxl cannot read safely; refused by name before opening.
+REFUSED_EXTENSIONS = ("xlsm", "xltm", "xlsb", "xls", "xla", "xlam")
+# Only entries this large are judged by their ratio: tiny XML parts compress very well and are harmless.
+RATIO_CHECK_FROM_BYTES = 1024 * 1024
+CONTENT_TYPES_MAX_BYTES = 256 * 1024
+
+
+class ImportRefusedError(Exception):
+    """The whole file is refused (not one row): the message says why, in the user's language."""
+
+
+@dataclass(frozen=True)
+class UploadLimits:
+    max_bytes: int = 10 * 1024 * 1024
+    max_zip_entries: int = 200
+    max_uncompressed_bytes: int = 200 * 1024 * 1024
+    max_compression_ratio: int = 100
+    max_rows: int = 50_000
+    max_columns: int = 60
+
+    @classmethod
+    def from_settings(cls) -> UploadLimits:
+        defaults = cls()
+        return cls(
+            max_bytes=getattr(settings, "IMPORT_MAX_FILE_BYTES", defaults.max_bytes),
+            max_zip_entries=getattr(settings, "IMPORT_MAX_ZIP_ENTRIES", defaults.max_zip_entries),
+            max_uncompressed_bytes=getattr(settings, "IMPORT_MAX_UNCOMPRESSED_BYTES", defaults.max_uncompressed_bytes),
+            max_compression_ratio=getattr(settings, "IMPORT_MAX_COMPRESSION_RATIO", defaults.max_compression_ratio),
+            max_rows=getattr(settings, "IMPORT_MAX_ROWS", defaults.max_rows),
+            max_columns=getattr(settings, "IMPORT_MAX_COLUMNS", defaults.max_columns),
+        )
+
+
+def ensure_defusedxml() -> None:
+    """openpyxl parses XML safely (no entity expansion bombs) only when defusedxml is installed."""
+    import openpyxl.xml
+
+    if not openpyxl.xml.DEFUSEDXML:
+        raise ImproperlyConfigured(
+            "openpyxl is running without defusedxml (openpyxl.xml.DEFUSEDXML is False): uploaded XLSX files "
+            "could expand XML entities without bound. Install defusedxml."
+        )
+
+
+def file_kind(filename: str) -> str:
+    """'xlsx' or 'csv' from the file name; anything else is refused."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if extension in REFUSED_EXTENSIONS:
+        raise ImportRefusedError(_("Macro-enabled or old-format Excel files (.%(ext)s) are not accepted. "
+                              "Save the sheet as .xlsx (Excel Workbook) or .csv and upload it again.")
+                            % {"ext": extension})
+    if extension not in ACCEPTED_EXTENSIONS:
+        raise ImportRefusedError(_("Only .xlsx and .csv files can be imported."))
+    return extension
+
+
+def stream_size(stream: IO[bytes]) -> int:
+    position = stream.tell()
+    stream.seek(0, 2)
+    size = stream.tell()
+    stream.seek(position)
+    return size
+
+
+def check_upload(stream: IO[bytes], filename: str, *, limits: UploadLimits | None = None) -> str:
+    """Refuse a file that is too big, not what it claims to be, a zip bomb or macro-enabled.
+
+    Returns the kind ('xlsx' or 'csv'); leaves the stream at its start.
+    """
+    limits = limits or UploadLimits.from_settings()
+    kind = file_kind(filename)
+    size = stream_size(stream)
+    if size > limits.max_bytes:
+        raise ImportRefusedError(_("The file is too large (%(size)s MB); the limit is %(limit)s MB.")
+                            % {"size": _megabytes(size), "limit": _megabytes(limits.max_bytes)})
+    if size == 0:
+        raise ImportRefusedError(_("The file is empty."))
+    stream.seek(0)
+    if kind == "xlsx":
+        _check_xlsx(stream, limits)
+    else:
+        head = stream.read(8192)
+        if b"\x00" in head or head.startswith(b"PK\x03\x04"):
+            raise ImportRefusedError(_("The file is not a CSV text file in UTF-8."))
+    stream.seek(0)
+    return kind
+
+
+def _check_xlsx(stream: IO[bytes], limits: UploadLimits) -> None:
+    not_excel = _("The file is not a valid Excel workbook (.xlsx). Open it in Excel and save it again as .xlsx.")
+    if not zipfile.is_zipfile(stream):
+        raise ImportRefusedError(not_excel)
+    stream.seek(0)
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            entries = archive.infolist()
+            if len(entries) > limits.max_zip_entries:
+                raise ImportRefusedError(_("The workbook has too many parts (%(n)s; the limit is %(limit)s).")
+                                    % {"n": len(entries), "limit": limits.max_zip_entries})
+            names = {entry.filename.lower() for entry in entries}
+            if any(name.endswith("vbaproject.bin") or "/macrosheets/" in name for name in names):
+                raise ImportRefusedError(_("The workbook contains macros. Save it as .xlsx (Excel Workbook, without "
+                                      "macros) and upload it again."))
+            if "xl/workbook.xml" not in names or "[content_types].xml" not in names:
+                raise ImportRefusedError(not_excel)
+            total = 0
+            for entry in entries:
+                total += entry.file_size
+                ratio = entry.file_size / max(entry.compress_size, 1)
+                if entry.file_size >= RATIO_CHECK_FROM_BYTES and ratio > limits.max_compression_ratio:
+                    raise ImportRefusedError(_("The workbook is compressed suspiciously tightly (%(ratio)s:1); it was "
+                                          "refused as a possible zip bomb.") % {"ratio": int(ratio)})
+            if total > limits.max_uncompressed_bytes:
+                raise ImportRefusedError(_("The workbook unpacks to %(size)s MB; the limit is %(limit)s MB.")
+                                    % {"size": _megabytes(total), "limit": _megabytes(limits.max_uncompressed_bytes)})
+            content_types = archive.getinfo(_original_name(entries, "[content_types].xml"))
+            if content_types.file_size > CONTENT_TYPES_MAX_BYTES:
+                raise ImportRefusedError(not_excel)
+            if b"macroenabled" in archive.read(content_types).lower():
+                raise ImportRefusedError(_("The workbook contains macros. Save it as .xlsx (Excel Workbook, without "
+                                      "macros) and upload it again."))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, EOFError) as exc:
+        raise ImportRefusedError(not_excel) from exc
+
+
+def _original_name(entries: list[zipfile.ZipInfo], lower: str) -> str:
+    return next(entry.filename for entry in entries if entry.filename.lower() == lower)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f}".rstrip("0").rstrip(".")

@@ -1,0 +1,100 @@
+"""What an import tells its user: per-row outcomes and per-row problems, shared by every import."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import IO
+
+from django.utils.translation import gettext as _
+
+CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+# Screens and terminals show this many problems; the counts always cover the whole file.
+SHOWN_ERRORS = 1000
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int | None  # the row number as Excel shows it; None for a problem with the whole file
+    column: str  # the column header as written in the file ("" when the problem is the whole row)
+    message: str
+
+    def __str__(self) -> str:
+        if self.row is None:
+            return self.message
+        if not self.column:
+            return _("Row %(row)s: %(message)s") % {"row": self.row, "message": self.message}
+        return _("Row %(row)s, column “%(column)s”: %(message)s") % {
+            "row": self.row, "column": self.column, "message": self.message}
+
+
+@dataclass
+class RowOutcome:
+    row: int
+    key: str  # the employee code
+    name: str
+    action: str  # CREATED / UPDATED / UNCHANGED
+    changes: list[str] = field(default_factory=list)  # labels of the changed fields
+    note: str = ""  # e.g. a legacy unit code mapped onto its successor
+
+    @property
+    def action_label(self) -> str:
+        return {CREATED: _("created"), UPDATED: _("updated"), UNCHANGED: _("unchanged")}[self.action]
+
+
+@dataclass
+class ImportReport:
+    filename: str
+    sha256: str = ""
+    dry_run: bool = True
+    applied: bool = False
+    rows: list[RowOutcome] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def count(self, action: str) -> int:
+        return sum(1 for row in self.rows if row.action == action)
+
+    @property
+    def created(self) -> int:
+        return self.count(CREATED)
+
+    @property
+    def updated(self) -> int:
+        return self.count(UPDATED)
+
+    @property
+    def unchanged(self) -> int:
+        return self.count(UNCHANGED)
+
+    @property
+    def error_rows(self) -> list[int]:
+        return sorted({error.row for error in self.errors if error.row is not None})
+
+    @property
+    def shown_errors(self) -> list[RowError]:
+        return self.errors[:SHOWN_ERRORS]
+
+    def summary(self) -> str:
+        counts = {"created": self.created, "updated": self.updated, "unchanged": self.unchanged,
+                  "file": self.filename}
+        if not self.ok:
+            return _("%(file)s: %(errors)s problems in %(rows)s rows; nothing was imported.") % {
+                "file": self.filename, "errors": len(self.errors), "rows": len(self.error_rows)}
+        if self.applied:
+            return _("%(file)s imported: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.") % counts
+        return _("%(file)s checked (dry run, nothing written): %(created)s to create, %(updated)s to update, "
+                 "%(unchanged)s unchanged.") % counts
+
+
+def file_sha256(stream: IO[bytes]) -> str:
+    """The file's hash for the audit log, read in chunks; leaves the stream at its start."""
+    stream.seek(0)
+    digest = hashlib.sha256()
+    for chunk in iter(lambda: stream.read(1024 * 1024), b""):
+        digest.update(chunk)
+    stream.seek(0)
+    return digest.hexdigest()

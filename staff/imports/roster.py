@@ -1,0 +1,263 @@
+"""Roster import: validate the whole file, plan created / updated / unchanged per row, then apply it
+all in one transaction, or nothing at all.
+
+Everything the checks need (existing officials, ranks, units, successors, the user's scope) is read in
+bulk up front, so a 10,000-row file costs a handful of queries, not tens of thousands.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import MAJORITY_ETHNICITY, AuditAction, Official, OfficialStatus, Rank, Unit, UnitAssignment
+from ..scoping import HR_ROLES, units_in_scope
+from ..selectors import successor_map, units_valid_on
+from ..services.audit import audit_record
+from ..services.roster import OfficialChange, officials_bulk_upsert
+from . import fields as f
+from .limits import ImportRefusedError, UploadLimits, check_upload
+from .reader import Row, alias_resolver, read_sheet
+from .report import CREATED, UNCHANGED, UPDATED, ImportReport, RowError, RowOutcome, file_sha256
+
+CHUNK = 1000  # codes per "IN (...)" query: stays under every database's parameter limit
+PLAIN_FIELDS = ("full_name", "date_of_birth", "gender", "ethnicity", "category", "job_position",
+                "leadership_position", "email", "phone", "status")
+
+
+@dataclass
+class _Parsed:
+    row: int
+    values: dict[str, Any]
+    unit: Unit | None = None
+    note: str = ""
+
+
+@dataclass
+class _Plan:
+    new: list[tuple[Official, Unit]] = field(default_factory=list)
+    changed: list[OfficialChange] = field(default_factory=list)
+
+
+def roster_import(stream: IO[bytes], filename: str, *, user=None, dry_run: bool = True,
+                  today: dt.date | None = None, limits: UploadLimits | None = None) -> ImportReport:
+    """Check (``dry_run``) or import a roster file. ``user`` None means a trusted caller (the CLI): the
+    whole city is in scope. Nothing is written unless the whole file is valid."""
+    report = ImportReport(filename=filename, dry_run=dry_run)
+    today = today or timezone.localdate()
+    try:
+        kind = check_upload(stream, filename, limits=limits)
+        report.sha256 = file_sha256(stream)
+        if dry_run:
+            _Planner(user=user, today=today).plan(stream, kind, report, limits)
+            return report
+        with transaction.atomic():
+            plan = _Planner(user=user, today=today).plan(stream, kind, report, limits)
+            if report.ok:
+                officials_bulk_upsert(new=plan.new, changed=plan.changed, start=today)
+                audit_record(user=user, action=AuditAction.IMPORT, summary=f"Roster import: {filename}"[:300],
+                             file_sha256=report.sha256, created=report.created, updated=report.updated,
+                             unchanged=report.unchanged, filename=filename)
+                report.applied = True
+    except ImportRefusedError as exc:
+        report.rows, report.errors = [], [RowError(None, "", str(exc))]
+    except (DatabaseError, ValueError) as exc:
+        # Someone changed the same officials between our checks and our writes: nothing was written.
+        report.rows, report.applied = [], False
+        report.errors = [RowError(None, "", _("The roster changed while the file was being imported; nothing "
+                                              "was written. Please import the file again. (%(error)s)")
+                                  % {"error": exc})]
+    return report
+
+
+class _Planner:
+    def __init__(self, *, user, today: dt.date):
+        self.today = today
+        self.scope: set[int] | None = None
+        if user is not None and not user.is_superuser:
+            self.scope = set(units_in_scope(user, roles=HR_ROLES).values_list("pk", flat=True))
+        units = list(Unit.objects.all())
+        self.units = {unit.code: unit for unit in units}
+        self.units_folded = {unit.code.casefold(): unit for unit in units}
+        self.units_by_id = {unit.pk: unit for unit in units}
+        self.valid_ids = set(units_valid_on(today).values_list("pk", flat=True))
+        self.successors = successor_map(on=today)
+        self.ranks = {rank.code: rank for rank in Rank.objects.all()}
+
+    def plan(self, stream: IO[bytes], kind: str, report: ImportReport, limits: UploadLimits | None) -> _Plan:
+        sheet = read_sheet(stream, kind, resolve=alias_resolver(f.ALIASES), limits=limits)
+        self.headers, self.report = sheet.headers, report
+        missing = [column.header for column in f.COLUMNS if column.required and column.key not in sheet.headers]
+        if missing:
+            raise ImportRefusedError(_("Required columns are missing: %(columns)s.") % {"columns": ", ".join(missing)})
+        parsed: list[_Parsed] = []
+        first_row: dict[str, int] = {}
+        for row in sheet.rows:
+            item = self._parse(row)
+            if item is None:
+                continue
+            code = item.values["employee_code"]
+            if code in first_row:
+                self.error(row.number, "employee_code", _("Employee code %(code)s also appears on row %(row)s.")
+                           % {"code": code, "row": first_row[code]})
+                continue
+            first_row[code] = row.number
+            parsed.append(item)
+        existing = self._existing([item.values["employee_code"] for item in parsed])
+        open_starts = self._open_starts([existing[i.values["employee_code"]].pk for i in parsed
+                                         if i.values["employee_code"] in existing])
+        plan = _Plan()
+        for item in parsed:
+            official = existing.get(item.values["employee_code"])
+            if official is None:
+                self._plan_new(item, plan)
+            else:
+                self._plan_change(item, official, open_starts.get(official.pk), plan)
+        if not report.ok:
+            report.rows = []
+        return plan
+
+    def error(self, row: int, key: str, message: str) -> None:
+        header = self.headers.get(key, f.COLUMN_BY_KEY[key].header if key in f.COLUMN_BY_KEY else "")
+        self.report.errors.append(RowError(row, header, message))
+
+    def _parse(self, row: Row) -> _Parsed | None:
+        values: dict[str, Any] = {}
+        failed = False
+        parsers = {
+            "date_of_birth": lambda v: f.parse_birth_date(v, today=self.today), "gender": f.parse_gender,
+            "category": f.parse_category, "status": f.parse_status, "email": f.parse_email,
+            "rank": self._rank, "unit": f.text,
+        }
+        for key in self.headers:
+            try:
+                parse = parsers.get(key) or (lambda v, key=key: f.parse_text(v, key))
+                values[key] = parse(row.values[key])
+            except f.CellError as exc:
+                self.error(row.number, key, str(exc))
+                failed = True
+        for column in f.COLUMNS:
+            if column.required and not failed and not values.get(column.key):
+                self.error(row.number, column.key, _("This cell must be filled in."))
+                failed = True
+        if failed:
+            return None
+        item = _Parsed(row=row.number, values=values)
+        return item if self._resolve_unit(item) else None
+
+    def _rank(self, value: Any) -> Rank | None:
+        code = f.text(value)
+        if not code:
+            return None
+        if code not in self.ranks:
+            raise f.CellError(_("There is no rank with code %(code)s.") % {"code": code})
+        return self.ranks[code]
+
+    def _resolve_unit(self, item: _Parsed) -> bool:
+        code = item.values["unit"]
+        unit = self.units.get(code) or self.units_folded.get(code.casefold())
+        if unit is None:
+            self.error(item.row, "unit", _("There is no unit with code %(code)s.") % {"code": code})
+            return False
+        if unit.pk not in self.valid_ids:
+            successor = self.units_by_id.get(self.successors.get(unit.pk, unit.pk))
+            if successor is None or successor.pk not in self.valid_ids:
+                self.error(item.row, "unit", _("Unit %(code)s no longer exists and has no successor today.")
+                           % {"code": code})
+                return False
+            item.note = _("Former unit %(old)s is mapped to its successor %(new)s (%(name)s).") % {
+                "old": unit.code, "new": successor.code, "name": successor.name}
+            unit = successor
+        if self.scope is not None and unit.pk not in self.scope:
+            self.error(item.row, "unit", _("Unit %(code)s is outside the units you manage.") % {"code": unit.code})
+            return False
+        item.unit = unit
+        return True
+
+    def _existing(self, codes: list[str]) -> dict[str, Official]:
+        found: dict[str, Official] = {}
+        for start in range(0, len(codes), CHUNK):
+            for official in Official.objects.filter(employee_code__in=codes[start:start + CHUNK]):
+                found[official.employee_code] = official
+        return found
+
+    def _open_starts(self, ids: list[int]) -> dict[int, dt.date]:
+        starts: dict[int, dt.date] = {}
+        for start in range(0, len(ids), CHUNK):
+            rows = UnitAssignment.objects.filter(official_id__in=ids[start:start + CHUNK], end__isnull=True)
+            starts.update(rows.values_list("official_id", "start"))
+        return starts
+
+    def _plan_new(self, item: _Parsed, plan: _Plan) -> None:
+        values = item.values
+        missing = [key for key in ("gender", "category") if not values.get(key)]
+        for key in missing:
+            self.error(item.row, key, _("Required for a new official."))
+        if missing:
+            return
+        official = Official(employee_code=values["employee_code"], full_name=values["full_name"],
+                            ethnicity=values.get("ethnicity") or MAJORITY_ETHNICITY,
+                            status=values.get("status") or OfficialStatus.ACTIVE, rank=values.get("rank"))
+        for key in ("date_of_birth", "gender", "category", "job_position", "leadership_position", "email", "phone"):
+            if values.get(key):
+                setattr(official, key, values[key])
+        if not self._clean(item, official, None):
+            return
+        plan.new.append((official, item.unit))
+        self.report.rows.append(RowOutcome(item.row, official.employee_code, official.full_name, CREATED,
+                                           note=item.note))
+
+    def _plan_change(self, item: _Parsed, official: Official, open_start: dt.date | None, plan: _Plan) -> None:
+        if self.scope is not None and official.unit_id not in self.scope:
+            # Say nothing about the official: their data is not this user's to see.
+            self.error(item.row, "employee_code", _("This employee code belongs to another unit."))
+            return
+        values, names = item.values, []
+        for key in PLAIN_FIELDS:
+            if key not in values or (values[key] in (None, "") and key not in f.CLEARABLE and key != "full_name"):
+                continue
+            if getattr(official, key) != (values[key] or ""):
+                setattr(official, key, values[key] or "")
+                names.append(key)
+        if "rank" in values and values["rank"] is not None and official.rank_id != values["rank"].pk:
+            official.rank = values["rank"]
+            names.append("rank")
+        move_to = item.unit if item.unit.pk != official.unit_id else None
+        if move_to is not None and open_start is not None and open_start >= self.today:
+            self.error(item.row, "unit", _("This official already moved unit on %(date)s; another move can be "
+                                           "imported from the next day.") % {"date": open_start.strftime("%d/%m/%Y")})
+            return
+        if not self._clean(item, official, names):
+            return
+        labels = [str(Official._meta.get_field(name).verbose_name) for name in names]
+        if move_to is not None:
+            labels.append(str(Official._meta.get_field("unit").verbose_name))
+        if names or move_to is not None:
+            plan.changed.append(OfficialChange(official=official, fields=names, move_to=move_to))
+        self.report.rows.append(RowOutcome(item.row, official.employee_code, official.full_name,
+                                           UPDATED if labels else UNCHANGED, changes=labels, note=item.note))
+
+    def _clean(self, item: _Parsed, official: Official, names: list[str] | None) -> bool:
+        """The model's own field checks, reported on the row, so that applying cannot fail on them.
+
+        For an update only the fields the file changes are checked: old data the file does not touch
+        must not block the import."""
+        if names is None:
+            exclude = ["unit", "user", "search_name", "preferred_language"]
+        else:
+            exclude = [field.name for field in Official._meta.fields if field.name not in names]
+        # The rank came from the bulk-loaded table; validating the foreign key would cost a query per row.
+        exclude.append("rank")
+        try:
+            official.clean_fields(exclude=exclude)
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                self.error(item.row, name, " ".join(messages))
+            return False
+        return True
