@@ -1,5 +1,5 @@
 """The public site's own pages (not Wagtail pages): enrolling, my training, certificates, calendars."""
 
-from .views import calendars, certificates, enrollment
+from .views import calendars, certificates, enrollment, records
 
-urlpatterns = [*enrollment.urlpatterns, *certificates.urlpatterns, *calendars.urlpatterns]
+urlpatterns = [*enrollment.urlpatterns, *certificates.urlpatterns, *calendars.urlpatterns, *records.urlpatterns]

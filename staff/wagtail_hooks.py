@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.snippets.models import register_snippet
@@ -21,6 +23,7 @@ from .filters import OfficialFilterSet, UnitFilterSet, search_officials
 from .forms import OfficialAdminForm
 from .models import AuditAction, Official, Rank, Unit, UnitSuccession
 from .scoping import officials_in_scope, units_in_scope
+from .selectors import officials_with_compliance
 from .services.audit import audit_record
 
 
@@ -77,7 +80,10 @@ class OfficialViewSet(ScopedModelViewSet):
     filterset_class = OfficialFilterSet
     search_fields = ["search_name", "employee_code"]
     search_backend_name = None
-    list_display = ["full_name", "employee_code", "unit", "category", "rank", "status"]
+    list_display = ["full_name", "employee_code", "unit", "category", "rank", "status",
+                    Column("periods_done", label=_("Periods this year"), accessor="periods_done",
+                           sort_key="periods_done"),
+                    Column("periods_required", label=_("Required"), accessor="periods_required")]
     list_export = ["employee_code", "full_name", "date_of_birth", "get_gender_display", "ethnicity",
                    "get_category_display", "rank_code", "rank_name", "job_position", "leadership_position",
                    "unit_code", "unit_name", "get_status_display", "email", "phone"]
@@ -95,7 +101,9 @@ class OfficialViewSet(ScopedModelViewSet):
     base_index_view_class = OfficialIndexView
 
     def scope(self, user):
-        return officials_in_scope(user).select_related("unit", "rank")
+        # This year's periods and requirement ride along as subqueries: no query per row.
+        return officials_with_compliance(officials_in_scope(user).select_related("unit", "rank"),
+                                         year=timezone.localdate().year)
 
     def object_opened(self, request, obj) -> None:
         # Law 91/2025 on personal data: who looked at an official's record is logged (GET only, not saves).

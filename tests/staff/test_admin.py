@@ -116,12 +116,12 @@ def test_officials_list_query_count_does_not_grow(client, django_assert_num_quer
 
     # session, user, user and group permissions (2), Wagtail's user profile, locales, page and collection
     # permissions for the menu (2), the user's roles for the training menu items (1); the scope's
-    # role paths, once for the rows and once for the unit
-    # choices (2); the paginator's count; the unit and rank choice lists (2); the page of officials with
-    # unit and rank joined (1). The same whatever the number of rows.
+    # role paths, once for the rows and once for the unit choices (2); this year's training rules for
+    # the periods columns (1); the paginator's count; the unit and rank choice lists (2); the page of
+    # officials with unit and rank joined and their periods as subqueries (1). Whatever the rows.
     with django_assert_num_queries(EXPECTED_OFFICIAL_LIST_QUERIES):
         response = client.get("/admin/officials/")
     assert len(response.context["object_list"]) == min(total, 20)  # Wagtail pages by 20
 
 
-EXPECTED_OFFICIAL_LIST_QUERIES = 15
+EXPECTED_OFFICIAL_LIST_QUERIES = 16

@@ -1,0 +1,1 @@
+"""Exporters (rows → XLSX/CSV), the training-record exports and the background export jobs."""

@@ -1,0 +1,196 @@
+"""The exporter base and the one writer that turns an exporter's rows into XLSX or CSV.
+
+An exporter declares its name, its filter fields and a filename, and yields the header row then the rows,
+streamed from the database (``values_list(...).iterator(chunk_size=...)``): never the whole export in
+memory, never a query per row. The writers take any file object, so the same code serves a download, a
+command writing to disk and a background task writing a file that then goes to Django's storage.
+
+Text from users is always written as text, never as a formula:
+
+* XLSX: openpyxl turns any string starting with "=" into a formula cell. Every string goes out as a
+  ``WriteOnlyCell`` whose ``data_type`` is forced to "s", so the file holds the exact text ("=1+2" reads
+  back as "=1+2") and no cell is a formula. Control characters that XML cannot carry are dropped.
+* CSV has no cell types: a spreadsheet opening it evaluates "=1+2", "+1", "-1", "@SUM(A1)". Following the
+  usual CSV-injection defence (OWASP), a string starting with "=", "+", "-", "@", a tab or a carriage
+  return is written with a leading apostrophe ("'=1+2"): spreadsheets show it as text and a person can
+  still read the original. Numbers and dates are not strings and are written unchanged.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import io
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, BinaryIO, ClassVar
+
+from django.conf import settings
+from django.utils.functional import Promise
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+CSV_DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+DATE_FORMAT = "DD/MM/YYYY"
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+FORMATS = ("xlsx", "csv")
+
+Row = list[Any]
+
+
+def chunk_rows() -> int:
+    """Rows fetched per database round trip, and written between two progress updates."""
+    return getattr(settings, "EXPORT_CHUNK_ROWS", 2000)
+
+
+def csv_safe(value: Any) -> Any:
+    """A CSV value that no spreadsheet will evaluate: dangerous leading characters get an apostrophe."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if isinstance(value, str) and value.startswith(CSV_DANGEROUS_PREFIXES):
+        return "'" + value
+    return value
+
+
+class Exporter:
+    """One report: subclasses set ``name`` and ``filter_fields`` and implement ``header`` and ``data``.
+
+    ``preamble()`` may return rows written above the header (an official's details on their record).
+    ``count()`` answers how many data rows ``data()`` will yield, in one COUNT query, for progress bars.
+    """
+
+    name: ClassVar[str] = ""
+    filter_fields: ClassVar[tuple[str, ...]] = ()
+    sheet_title: ClassVar[str] = "Sheet1"
+
+    def filename(self, fmt: str) -> str:
+        return f"{self.name}.{fmt}"
+
+    def filters(self) -> dict[str, Any]:
+        """The filters of this export as JSON-serialisable values (for the audit log and export jobs)."""
+        return {name: _jsonable(getattr(self, name, None)) for name in self.filter_fields}
+
+    def preamble(self) -> list[Row]:
+        return []
+
+    def header(self) -> Row:
+        raise NotImplementedError
+
+    def data(self) -> Iterator[Row]:
+        raise NotImplementedError
+
+    def count(self) -> int:
+        raise NotImplementedError
+
+    def rows(self) -> Iterator[Row]:
+        """The header row, then the data rows."""
+        yield self.header()
+        yield from self.data()
+
+
+def _jsonable(value: Any) -> Any:
+    if hasattr(value, "code"):  # a Unit
+        return value.code
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _xlsx_cell(sheet, value: Any, *, bold_font=None) -> Any:
+    if isinstance(value, Promise):
+        value = str(value)
+    if isinstance(value, str):
+        cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+        cell.data_type = "s"  # text, whatever it starts with: never a formula
+    elif isinstance(value, dt.date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = DATE_FORMAT
+    else:
+        cell = WriteOnlyCell(sheet, value=value)
+    if bold_font is not None:
+        cell.font = bold_font
+    return cell
+
+
+def write_xlsx(exporter: Exporter, stream: BinaryIO, *,
+               on_progress: Callable[[int], None] | None = None) -> int:
+    """Write the exporter's preamble, header and rows to ``stream`` as XLSX; return the data rows written."""
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=str(exporter.sheet_title)[:31])
+    bold = Font(bold=True)
+    preamble = exporter.preamble()
+    for line in preamble:
+        sheet.append([_xlsx_cell(sheet, value) for value in line])
+    header_row = len(preamble) + 1
+    sheet.freeze_panes = f"A{header_row + 1}"
+    return _stream(exporter, lambda row, first: sheet.append(
+        [_xlsx_cell(sheet, value, bold_font=bold if first else None) for value in row]
+    ), on_progress, finish=lambda: workbook.save(stream))
+
+
+def write_csv(exporter: Exporter, stream: BinaryIO, *, on_progress: Callable[[int], None] | None = None) -> int:
+    """Write the rows to ``stream`` as UTF-8 CSV with a BOM (Excel then reads Vietnamese correctly)."""
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="", write_through=True)
+    writer = csv.writer(text)
+    for line in exporter.preamble():
+        writer.writerow([csv_safe(value) for value in line])
+    try:
+        return _stream(exporter, lambda row, _first: writer.writerow([_csv_value(value) for value in row]),
+                       on_progress, finish=text.flush)
+    finally:
+        text.detach()  # leave the caller's stream open
+
+
+def _csv_value(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    return csv_safe(value)
+
+
+def _stream(exporter: Exporter, put: Callable[[Row, bool], None], on_progress, *, finish) -> int:
+    written, step = 0, chunk_rows()
+    rows = exporter.rows()
+    put(next(rows), True)
+    for row in rows:
+        put(row, False)
+        written += 1
+        if on_progress is not None and written % step == 0:
+            on_progress(written)
+    finish()
+    if on_progress is not None:
+        on_progress(written)
+    return written
+
+
+def write_export(exporter: Exporter, stream: BinaryIO, fmt: str, *,
+                 on_progress: Callable[[int], None] | None = None) -> int:
+    if fmt not in FORMATS:
+        raise ValueError(f"Unknown export format {fmt!r}")
+    writer = write_xlsx if fmt == "xlsx" else write_csv
+    return writer(exporter, stream, on_progress=on_progress)
+
+
+def content_type(fmt: str) -> str:
+    return XLSX_CONTENT_TYPE if fmt == "xlsx" else CSV_CONTENT_TYPE
+
+
+@contextlib.contextmanager
+def atomic_file(target: Path) -> Iterator[BinaryIO]:
+    """A file next to ``target`` that replaces it only if the block succeeds: no half-written exports."""
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            yield stream
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+

@@ -1,0 +1,1 @@
+"""Reports built from aggregates: the yearly training (administrative-reform) report and its scopes."""
