@@ -26,3 +26,27 @@ class CourseBodyBlock(blocks.StreamBlock):
     module = ModuleBlock()
     image = ImageBlock(label=_("Image"))
     document = DocumentChooserBlock(label=_("Document"), template="blocks/document_block.html")
+
+
+class ContactBlock(blocks.StructBlock):
+    name = blocks.CharBlock(label=_("name"))
+    role = blocks.CharBlock(label=_("position"), required=False)
+    phone = blocks.CharBlock(label=_("phone"), required=False)
+    email = blocks.EmailBlock(label=_("e-mail"), required=False)
+
+    class Meta:
+        icon = "user"
+        label = _("Contact")
+
+
+class PracticeBodyBlock(blocks.StreamBlock):
+    heading = blocks.CharBlock(label=_("Heading"), form_classname="title", template="blocks/heading_block.html")
+    paragraph = blocks.RichTextBlock(label=_("Paragraph"), features=["bold", "italic", "ol", "ul", "link", "h3"])
+    step = blocks.StructBlock([
+        ("title", blocks.CharBlock(label=_("title"))),
+        ("description", blocks.RichTextBlock(label=_("description"), required=False,
+                                             features=["bold", "italic", "ol", "ul", "link"])),
+    ], icon="list-ol", label=_("Step"))
+    image = ImageBlock(label=_("Image"))
+    document = DocumentChooserBlock(label=_("Document"), template="blocks/document_block.html")
+    contact = ContactBlock()

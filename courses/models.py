@@ -169,7 +169,7 @@ class HomePage(Page):
     intro = RichTextField(_("introduction"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
-    subpage_types = ["courses.CatalogPage"]
+    subpage_types = ["courses.CatalogPage", "courses.PracticeIndexPage"]
     parent_page_types = ["wagtailcore.Page"]
     max_count = 1
 
@@ -192,7 +192,7 @@ class CatalogPage(Page):
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["courses.HomePage"]
-    subpage_types = ["courses.CoursePage", "courses.WorkshopPage"]
+    subpage_types = ["courses.CoursePage", "courses.WorkshopPage", "courses.ExchangePage"]
     page_size = 20
 
     class Meta:
@@ -425,6 +425,29 @@ class CoursePage(TrainingPage):
         verbose_name_plural = _("courses")
 
 
+class ExchangePage(TrainingPage):
+    """A sharing session: a host unit shows one or more practices to invited units (seats reserved per
+    invited unit), sometimes with a field visit. Enrollment, attendance and hours work as for courses."""
+
+    practices = ParentalManyToManyField("courses.BestPracticePage", verbose_name=_("practices shown"), blank=True,
+                                        related_name="exchanges")
+    host_unit = models.ForeignKey("staff.Unit", verbose_name=_("host unit"), null=True, on_delete=models.PROTECT,
+                                  related_name="hosted_exchanges")
+    invited_units = ParentalManyToManyField("staff.Unit", verbose_name=_("invited units"), blank=True,
+                                            related_name="exchange_invitations")
+    seats_per_invited_unit = models.PositiveSmallIntegerField(_("seats reserved per invited unit"), default=0)
+    field_visit = models.TextField(_("field visit"), blank=True,
+                                   help_text=_("Where and when participants visit the practice in use, if they do."))
+
+    is_creatable = True
+    parent_page_types = ["courses.CatalogPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("exchange (sharing session)")
+        verbose_name_plural = _("exchanges")
+
+
 class WorkshopKind(models.TextChoices):
     WORKSHOP = "workshop", _("Workshop / seminar")
     SHARING = "sharing", _("Sharing session")
@@ -605,3 +628,7 @@ class CourseSession(models.Model):
         if self.enrollment_closes and moment > self.enrollment_closes:
             return False
         return timezone.localdate(moment) <= self.start_date
+
+
+# Best-practice pages live in their own module; importing them here registers them with the app.
+from .practices import BestPracticePage, PracticeIndexPage, PracticeIndicator, PracticeTag  # noqa: E402, F401

@@ -15,6 +15,7 @@ from .enrollment import (
     Result,
     SeatReservation,
 )
+from .exchange import Adoption, AdoptionEvent, AdoptionResult, AdoptionStatus, Feedback
 from .hr import AuditAction, AuditEntry, ExportJob, ExportStatus, TrainingPlan, TrainingRequirement
 from .organisation import (
     MAJORITY_ETHNICITY,
@@ -40,5 +41,6 @@ __all__ = [
     "EnrollmentStatus", "Gender",
     "Official", "OfficialStatus", "Rank", "Result", "Role", "RoleAssignment", "SeatReservation", "SuccessionKind",
     "Unit", "UnitAssignment", "UnitKind", "UnitSuccession",
+    "Adoption", "AdoptionEvent", "AdoptionResult", "AdoptionStatus", "Feedback",
     "AuditAction", "AuditEntry", "ExportJob", "ExportStatus", "TrainingPlan", "TrainingRequirement",
 ]
