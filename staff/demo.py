@@ -266,6 +266,7 @@ def seed_demo(*, officials: int = 200, today: dt.date | None = None) -> dict[str
         people = _seed_officials(units, ranks, officials)
         _seed_enrollments(people, today)
         _seed_lifecycle(units)
+        _seed_hr_rules(units, today)
         _seed_logins(units)
         _seed_certificates()
     return demo_counts()
@@ -450,6 +451,23 @@ DEMO_RULES = {
 }
 DEMO_RESERVATIONS = {"HTCQS-01": {"P-KHUONGDINH": 5, "X-ANKHANH": 5}}
 DEMO_PENDING = ("DD-02", "P-KHUONGDINH", 3)  # session code, ward, how many awaiting its HR's approval
+
+
+def _seed_hr_rules(units: dict[str, Unit], today: dt.date) -> None:
+    """This year's training rule per category and a plan for one ward, so the report has plan versus
+    actual. Illustrative numbers: the 2025 decree leaves the yearly requirement to the city."""
+    from courses.models import ProgrammeType
+
+    from .models import TrainingPlan, TrainingRequirement
+
+    for category in Category.values:
+        TrainingRequirement.objects.get_or_create(year=today.year, category=category,
+                                                  defaults={"required_periods": 40})
+    group = ContentGroup.objects.order_by("sort_order", "pk").first()
+    for programme_type, classes, participants in ((ProgrammeType.JOB_POSITION, 4, 60), (ProgrammeType.UPDATE, 2, 40)):
+        TrainingPlan.objects.get_or_create(year=today.year, unit=units["P-KHUONGDINH"], content_group=group,
+                                           programme_type=programme_type,
+                                           defaults={"classes": classes, "participants": participants})
 
 
 def _seed_lifecycle(units: dict[str, Unit]) -> None:
