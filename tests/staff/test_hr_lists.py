@@ -137,3 +137,18 @@ def test_role_changes_are_audited(client, city_hr, hr_b, ward_a):
     assert response.status_code == 302
     entry = AuditEntry.objects.get(action="role_change")
     assert entry.user == city_hr and entry.detail["unit"] == "P-A" and entry.detail["before"]["unit"] == "P-B"
+
+
+@pytest.mark.parametrize("url,field", [("/admin/officials/", "full_name"), ("/admin/enrollments/", "status"),
+                                       ("/admin/certificates/", "serial")])
+def test_hr_lists_sort_by_a_column(client, hr_a, ward_a, training_centre, url, field):
+    grant_all(hr_a)
+    _fill(ward_a, training_centre, 3)
+    from staff.models import Enrollment
+
+    Enrollment.objects.filter(pk=Enrollment.objects.order_by("pk").first().pk).update(status="not_completed")
+    client.force_login(hr_a)
+    for ordering, descending in ((field, False), (f"-{field}", True)):  # both ways: the default order can't pass
+        rows = list(client.get(url, {"ordering": ordering}).context["object_list"])
+        values = [getattr(row, field) for row in rows]
+        assert values == sorted(values, reverse=descending) and len(set(values)) > 1, (ordering, values)
