@@ -20,12 +20,19 @@ class CourseSessionEditView(EditView):
         changed = self.form.instance.calendar_changed
         instance = super().save_instance()
         # courses never imports staff at module level
-        from staff.notifications import session_changed
-        from staff.services.enrollment import session_fill_from_waitlist
+        from staff.notifications import session_audience_ids, session_changed
+        from staff.services.enrollment import session_cancel_enrollments, session_fill_from_waitlist
 
-        if changed:
-            session_changed(instance)  # queued on commit of form_valid's transaction
-        session_fill_from_waitlist(session=instance, by=self.request.user)  # more seats: the line moves up
+        if instance.cancelled:
+            # Who held a seat is read before the cancellation ends their enrollments: they get the CANCEL.
+            audience = session_audience_ids(instance)
+            session_cancel_enrollments(session=instance, by=self.request.user)
+            if changed:
+                session_changed(instance, enrollment_ids=audience)
+        else:
+            if changed:
+                session_changed(instance)  # queued on commit of form_valid's transaction
+            session_fill_from_waitlist(session=instance, by=self.request.user)  # more seats: the line moves up
         return instance
 
 

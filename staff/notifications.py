@@ -66,10 +66,19 @@ def notify_certificate_expiring(certificate: Certificate, days_before: int) -> N
     )
 
 
-def session_changed(session: CourseSession) -> None:
-    """Send every participant of ``session`` the updated invitation, or the cancellation, after commit."""
+def session_audience_ids(session: CourseSession) -> list[int]:
+    """The enrollments an update of the session is mailed to (read before a cancellation ends them)."""
+    return list(Enrollment.objects.filter(session_id=session.pk, status__in=SESSION_AUDIENCE)
+                .values_list("pk", flat=True))
+
+
+def session_changed(session: CourseSession, *, enrollment_ids: list[int] | None = None) -> None:
+    """Send every participant of ``session`` the updated invitation, or the cancellation, after commit.
+
+    ``enrollment_ids`` names the audience when the change itself ends their enrollments (a cancelled
+    session); otherwise the task reads who holds a seat when it runs."""
     session_id = session.pk
-    transaction.on_commit(lambda: send_session_update.enqueue(session_id=session_id))
+    transaction.on_commit(lambda: send_session_update.enqueue(session_id=session_id, enrollment_ids=enrollment_ids))
 
 
 def send_session_reminders(*, today: dt.date | None = None) -> int:
@@ -110,15 +119,15 @@ def send_enrollment_mail(*, kind: str, enrollment_id: int, status: str = "") -> 
 
 
 @task()
-def send_session_update(*, session_id: int) -> int:
+def send_session_update(*, session_id: int, enrollment_ids: list[int] | None = None) -> int:
     session = CourseSession.objects.select_related("course__organizer").filter(pk=session_id).first()
     if session is None:
         return 0
     kind = "session_cancelled" if session.cancelled else "session_changed"
     audience = (
-        Enrollment.objects.filter(session_id=session_id, status__in=SESSION_AUDIENCE)
-        .exclude(official__email="").select_related("official").order_by("pk")
-    )
+        Enrollment.objects.filter(pk__in=enrollment_ids) if enrollment_ids is not None
+        else Enrollment.objects.filter(session_id=session_id, status__in=SESSION_AUDIENCE)
+    ).exclude(official__email="").select_related("official").order_by("pk")
     sent, last = 0, 0
     with get_connection() as connection:
         while chunk := list(audience.filter(pk__gt=last)[:CHUNK]):
@@ -264,7 +273,9 @@ def _ics_part(content: bytes, method: str) -> MIMEText:
 
 
 def _calendar_attachment(kind: str, enrollment: Enrollment, context: dict) -> MIMEText | None:
-    if enrollment.status != EnrollmentStatus.CONFIRMED and kind != "cancelled":
+    # A cancelled session has already ended its enrollments: they still get the CANCEL (a client that
+    # never had the event ignores it).
+    if enrollment.status != EnrollmentStatus.CONFIRMED and kind not in ("cancelled", "session_cancelled"):
         return None
     if kind in INVITING_KINDS:
         return _ics_part(calendars.invitation_ics(enrollment), "REQUEST")

@@ -165,6 +165,28 @@ def _release(enrollment: Enrollment, previous_status: str, *, by: AbstractBaseUs
         _pass_seat_on(session, enrollment.reservation_id, by=by)
 
 
+def session_cancel_enrollments(*, session: CourseSession, by: AbstractBaseUser | None) -> int:
+    """The session itself is cancelled: every active enrollment ends, nobody is promoted, no seat is held.
+
+    Participants holding a seat are told by the session's cancellation (an .ics CANCEL), so no
+    per-enrollment mail is sent here. Idempotent.
+    """
+    ended = 0
+    with transaction.atomic():
+        _lock_session(session.pk)
+        reason = system_reason(gettext_noop("The session has been cancelled."))
+        for enrollment in Enrollment.objects.filter(session_id=session.pk, status__in=CANCELLABLE_STATUSES):
+            try:
+                _move(enrollment, allowed=CANCELLABLE_STATUSES, to=EnrollmentStatus.CANCELLED, by=by, reason=reason,
+                      offer_expires_at=None)
+            except EnrollmentError:
+                continue
+            ended += 1
+        SeatReservation.objects.filter(session_id=session.pk).update(taken=0)
+        session_recount_seats(sessions=CourseSession.objects.filter(pk=session.pk))
+    return ended
+
+
 def session_fill_from_waitlist(*, session: CourseSession, by: AbstractBaseUser | None = None) -> int:
     """Give every free general seat to the next in line: after capacity was raised or a reservation
     lowered. Returns how many moved up. Idempotent."""

@@ -279,6 +279,10 @@ def test_cancelling_the_session_sends_a_cancellation(client, admin_user, class_o
         calendar = ics_of(mail)
         assert calendar["METHOD"] == "CANCEL"
         assert calendar.events[0]["STATUS"] == "CANCELLED"
+    # The class is gone: every enrollment ends (nobody is promoted into it) and no seat stays held.
+    assert set(Enrollment.objects.filter(session=class_of_three).values_list("status", flat=True)) == {
+        EnrollmentStatus.CANCELLED}
+    assert CourseSession.objects.get(pk=class_of_three.pk).seats_taken == 0
 
 
 def test_saving_without_a_calendar_change_mails_nobody(client, admin_user, class_of_three, mailoutbox,
