@@ -1,0 +1,36 @@
+"""Housekeeping of generated files, through Django's storage API (a shared object store works the same)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.files.storage import Storage
+
+from ..models import ExportJob
+
+
+def prune_files(*, storage: Storage, exports_before: dt.datetime, uploads_before: dt.datetime) -> tuple[int, int]:
+    """Delete finished exports' files older than ``exports_before`` (the job row stays, as the audit
+    trail's companion, without its file) and import uploads older than ``uploads_before``."""
+    exports = 0
+    for job in ExportJob.objects.filter(finished_at__lt=exports_before).exclude(file=""):
+        storage.delete(job.file.name)
+        ExportJob.objects.filter(pk=job.pk).update(file="")
+        exports += 1
+    uploads = 0
+    for folder in _folders(storage, "imports"):
+        for name in storage.listdir(folder)[1]:
+            path = f"{folder}/{name}"
+            if storage.get_modified_time(path) < uploads_before:
+                storage.delete(path)
+                uploads += 1
+    return exports, uploads
+
+
+def _folders(storage: Storage, root: str) -> list[str]:
+    if not storage.exists(root):
+        return []
+    found = [root]
+    for sub in storage.listdir(root)[0]:
+        found += _folders(storage, f"{root}/{sub}")
+    return found
