@@ -443,9 +443,57 @@ class ExchangePage(TrainingPage):
     parent_page_types = ["courses.CatalogPage"]
     subpage_types: list[str] = []
 
+    content_panels = [
+        *TrainingPage.content_panels,
+        MultiFieldPanel(
+            [
+                FieldPanel("practices", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("host_unit"),
+                FieldPanel("invited_units"),
+                FieldPanel("seats_per_invited_unit"),
+                FieldPanel("field_visit"),
+            ],
+            heading=_("Exchange"),
+            help_text=_("Publishing reserves the seats per invited unit in every upcoming session."),
+        ),
+    ]
+    api_fields = [*TrainingPage.api_fields, APIField("host_unit_name"), APIField("practice_titles"),
+                  APIField("invited_unit_names"), APIField("seats_per_invited_unit"), APIField("field_visit")]
+
     class Meta:
         verbose_name = _("exchange (sharing session)")
         verbose_name_plural = _("exchanges")
+
+    def search_text(self) -> str:
+        extra = [self.host_unit.name if self.host_unit_id else "", self.field_visit]
+        if self.pk:
+            extra.extend(practice.title for practice in self.practices.all())
+        return " ".join([super().search_text(), fold(" ".join(extra))])
+
+    @property
+    def host_unit_name(self) -> str | None:
+        return self.host_unit.name if self.host_unit_id else None
+
+    @property
+    def practice_titles(self) -> list[str]:
+        return [practice.title for practice in self.live_practices()]
+
+    @property
+    def invited_unit_names(self) -> list[str]:
+        return [unit.name for unit in self.invited_units.all().order_by("name")]
+
+    def live_practices(self):
+        # Through the reverse relation, not ``self.practices``: a previewed page holds its practices in
+        # memory (no ``.live()``), and only published practices may be linked from a public page.
+        return BestPracticePage.objects.live().filter(exchanges=self).select_related("originating_unit") \
+            .order_by("title")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # Two queries whatever the numbers: live practices with their unit, invited units.
+        context["practices"] = list(self.live_practices())
+        context["invited_units"] = list(self.invited_units.all().order_by("name"))
+        return context
 
 
 class WorkshopKind(models.TextChoices):

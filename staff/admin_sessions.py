@@ -21,8 +21,9 @@ from django.views.decorators.http import require_POST
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.views.generic import CreateView
 
-from courses.models import CourseSession, TrainingPage
+from courses.models import CourseSession, ExchangePage, TrainingPage
 from courses.wagtail_hooks import CourseSessionEditView, CourseSessionViewSet
 
 from .admin_views import ScopedModelViewSet
@@ -293,10 +294,24 @@ class SessionAdminForm(WagtailAdminModelForm):
                 organizer__in=units_in_scope(for_user, roles=ORGANIZER_ROLES))
 
 
+class SessionCreateView(CreateView):
+    """A new session of an exchange gets its seats reserved for every invited unit at once."""
+
+    def save_instance(self):
+        instance = super().save_instance()
+        from .services.exchange_seats import exchange_reserve_seats
+
+        course = instance.course.specific
+        if isinstance(course, ExchangePage):
+            exchange_reserve_seats(page=course)
+        return instance
+
+
 class SessionViewSet(ScopedModelViewSet, CourseSessionViewSet):
     """Sessions in the admin, each organizer's own only: the list, and 404 for every other object."""
 
     base_edit_view_class = CourseSessionEditView
+    add_view_class = SessionCreateView
 
     def scope(self, user):
         return sessions_organized_by(user).select_related("course")

@@ -269,6 +269,7 @@ def seed_demo(*, officials: int = 200, today: dt.date | None = None) -> dict[str
         _seed_hr_rules(units, today)
         _seed_logins(units)
         _seed_certificates()
+        _seed_practices(units, today)
     return demo_counts()
 
 
@@ -584,3 +585,130 @@ def _seed_certificates() -> None:
     for enrollment in pending:
         issued_on = enrollment.completed_on or enrollment.session.end_date
         certificate_issue(enrollment=enrollment, by=None, issued_on=issued_on, send_notification=False)
+
+
+def _seed_practices(units: dict[str, Unit], today: dt.date) -> None:
+    """Best practices (Khương Mai, Song Phương), the exchange where Khương Đình shows the first to three
+    wards (a past session with attendance and feedback, an upcoming one with seats reserved per invited
+    unit) and the wards replicating it. Illustrative content only. Idempotent: natural keys throughout.
+
+    The exchange is the demo's sharing workshop "chia-se-tra-ket-qua-tai-nha" turned into an exchange in
+    place: its sessions hold enrollments (PROTECTed), and a new page's sessions would get random officials
+    from ``_seed_enrollments`` on the next run."""
+    from django.contrib.contenttypes.models import ContentType
+    from modelsearch.index import remove_object
+
+    from courses.models import BestPracticePage, ExchangePage, PracticeIndexPage, PracticeIndicator
+
+    from .models import Adoption, AdoptionEvent, AdoptionResult, AdoptionStatus, Attendance, Feedback
+    from .services.exchange_seats import exchange_reserve_seats
+
+    index = PracticeIndexPage.objects.first() or HomePage.objects.first().add_child(instance=PracticeIndexPage(
+        title="Mô hình hay, cách làm hiệu quả", slug="mo-hinh-hay",
+        intro="<p>Cách làm của các phường, xã đã giúp người dân; nội dung minh họa.</p>"))
+    fields = {field.code: field for field in FieldOfWork.objects.all()}
+    specs = [
+        ("tra-ket-qua-tai-nha-khuong-mai", "Trả kết quả thủ tục hành chính tại nhà – mô hình Khương Mai",
+         "P-KHUONGDINH", "tu-phap-ho-tich", dt.date(2023, 3, 1),
+         "Phường Khương Mai (nay thuộc phường Khương Đình) trả kết quả giải quyết thủ tục hành chính tại nhà "
+         "cho 7 lĩnh vực tư pháp, miễn phí.",
+         "<p>Người dân phải quay lại bộ phận một cửa để nhận kết quả, nhiều người cao tuổi đi lại khó khăn.</p>",
+         [("step", {"title": "Tiếp nhận và hỏi nhu cầu", "description": "<p>Khi nhận hồ sơ, công chức hỏi người "
+                    "dân có muốn nhận kết quả tại nhà không và ghi địa chỉ.</p>"}),
+          ("step", {"title": "Lập lịch trả kết quả", "description": "<p>Mỗi chiều, văn phòng lập danh sách kết "
+                    "quả cần trả và phân công theo tổ dân phố.</p>"}),
+          ("step", {"title": "Trả tận nhà, ký nhận", "description": "<p>Công chức mang kết quả đến nhà, người dân "
+                    "ký nhận; không thu phí.</p>"}),
+          ("contact", {"name": "Văn phòng HĐND và UBND phường Khương Đình (minh họa)", "role": "Bộ phận một cửa",
+                       "phone": "024 0000 0000", "email": "motcua.khuongdinh@example.invalid"})],
+         [("Hồ sơ trả đúng hạn", "%", 91, 99.5), ("Lượt đi lại tiết kiệm mỗi tháng", "lượt", 0, 320),
+          ("Mức độ hài lòng của người dân", "%", 85, 98)], ["trả kết quả tại nhà", "tư pháp", "miễn phí"]),
+        ("chinh-quyen-gan-dan-song-phuong", "Chính quyền gần dân – mô hình Song Phương", "X-ANKHANH", "mot-cua",
+         dt.date(2024, 5, 1),
+         "Xã Song Phương (nay thuộc xã An Khánh) đưa cán bộ về thôn tiếp dân định kỳ và hướng dẫn dịch vụ công "
+         "trực tuyến (nội dung minh họa).",
+         "<p>Người dân ở thôn xa ít dùng dịch vụ công trực tuyến và ngại lên trụ sở xã.</p>",
+         [("step", {"title": "Lịch tiếp dân tại thôn", "description": "<p>Mỗi thứ Bảy, một tổ công tác ngồi tại "
+                    "nhà văn hóa thôn.</p>"}),
+          ("step", {"title": "Hướng dẫn nộp hồ sơ trực tuyến", "description": "<p>Đoàn viên thanh niên hướng "
+                    "dẫn người dân nộp hồ sơ ngay trên điện thoại.</p>"})],
+         [("Hồ sơ nộp trực tuyến", "%", 35, 72), ("Mức độ hài lòng của người dân", "%", 80, 93)],
+         ["chính quyền gần dân", "dịch vụ công trực tuyến"]),
+    ]
+    practices = {}
+    for slug, title, unit_code, field, since, summary, problem, body, indicators, tags in specs:
+        page = BestPracticePage.objects.filter(slug=slug).first()
+        if page is None:
+            page = BestPracticePage(title=title, slug=slug, summary=summary, problem=problem, body=body,
+                                    originating_unit=units[unit_code], field_of_work=fields[field], started_on=since)
+            page.indicators = [PracticeIndicator(name=name, unit_of_measure=measure, before=before, after=after)
+                               for name, measure, before, after in indicators]
+            page.tags.add(*tags)
+            index.add_child(instance=page)
+            page.save_revision().publish()
+        practices[slug] = page
+    khuong_mai = practices["tra-ket-qua-tai-nha-khuong-mai"]
+
+    training = TrainingPage.objects.get(slug="chia-se-tra-ket-qua-tai-nha")
+    if not isinstance(training.specific, ExchangePage):
+        # Change the page's type in place: add the exchange row, drop the workshop row (only that table),
+        # point the page at its new type. The workshop's search entry goes first: it is filed by type.
+        remove_object(training.specific)
+        ExchangePage(trainingpage_ptr_id=training.pk).save_base(raw=True)
+        WorkshopPage.objects.filter(pk=training.pk)._raw_delete(WorkshopPage.objects.db)
+        Page.objects.filter(pk=training.pk).update(content_type=ContentType.objects.get_for_model(ExchangePage))
+        exchange = ExchangePage.objects.get(pk=training.pk)
+        exchange.title = "Chia sẻ mô hình trả kết quả tại nhà của Khương Mai"
+        exchange.host_unit = units["P-KHUONGDINH"]
+        exchange.seats_per_invited_unit = 5
+        exchange.field_visit = "Tham quan bộ phận một cửa và đi cùng tổ trả kết quả tại nhà (buổi chiều)."
+        exchange.practices = [khuong_mai]
+        exchange.invited_units = [units[code] for code in ("P-THANHXUAN", "P-CAUGIAY", "X-ANKHANH")]
+        exchange.save_revision().publish()
+    exchange = ExchangePage.objects.get(pk=training.pk)
+    invited = list(exchange.invited_units.order_by("code"))
+
+    past = exchange.sessions.filter(end_date__lt=today).order_by("start_date").first()
+    if past is not None:
+        for unit in invited:  # three officials of each invited unit took part
+            present = Enrollment.objects.filter(session=past, official__unit__path__startswith=unit.path).count()
+            for official in (Official.objects.filter(unit__path__startswith=unit.path)
+                             .exclude(enrollments__session=past).order_by("employee_code")[:max(3 - present, 0)]):
+                row = Enrollment.objects.create(official=official, session=past, unit_id=official.unit_id,
+                                                status=EnrollmentStatus.COMPLETED, completed_on=past.end_date,
+                                                periods_earned=exchange.periods)
+                EnrollmentEvent.objects.create(enrollment=row, from_status="", to_status=row.status,
+                                               reason="Dữ liệu minh họa")
+        session_recount_seats(sessions=CourseSession.objects.filter(pk=past.pk))
+        completed = list(Enrollment.objects.filter(session=past, status=EnrollmentStatus.COMPLETED).order_by("pk"))
+        marked = set(Attendance.objects.filter(enrollment__session=past).values_list("enrollment_id", "day"))
+        Attendance.objects.bulk_create(Attendance(enrollment=row, day=day) for row in completed
+                                       for day in past.day_list if (row.pk, day) not in marked)
+        ratings = [(5, 5, 4, 5), (4, 5, 4, 4), (5, 4, 5, 5), (3, 4, 3, 4), (4, 4, 4, 5), (5, 5, 5, 5)]
+        comments = ["Cách làm rất thiết thực, phường tôi muốn áp dụng ngay.", "Cần thêm mẫu biểu để tham khảo.",
+                    "Buổi đi thực tế rất bổ ích.", "Thời gian hơi ngắn.", "", "Báo cáo viên nhiệt tình, dễ hiểu."]
+        answered = set(Feedback.objects.filter(enrollment__session=past).values_list("enrollment_id", flat=True))
+        Feedback.objects.bulk_create(
+            Feedback(enrollment=row, content=ratings[n % 6][0], trainer=ratings[n % 6][1],
+                     organisation=ratings[n % 6][2], usefulness=ratings[n % 6][3], comment=comments[n % 6])
+            for n, row in enumerate(completed[:12]) if row.pk not in answered)
+    exchange_reserve_seats(page=exchange)  # the upcoming session keeps 5 seats per invited ward
+
+    held = past.end_date if past else today
+    # ward, where it stands, days after the exchange of each step so far (planned, pilot, adopted)
+    for code, status, steps in (("P-THANHXUAN", AdoptionStatus.ADOPTED, (7, 20, 45)),
+                                ("P-CAUGIAY", AdoptionStatus.PILOT, (10, 25)),
+                                ("X-ANKHANH", AdoptionStatus.PLANNED, (14,))):
+        history = zip((AdoptionStatus.PLANNED, AdoptionStatus.PILOT, AdoptionStatus.ADOPTED)[:len(steps)], steps,
+                      strict=True)
+        adoption, _ = Adoption.objects.get_or_create(
+            practice=khuong_mai, unit=units[code],
+            defaults={"status": status, "since": min(held + dt.timedelta(days=steps[-1]), today),
+                      "via_exchange": exchange, "changes": "Áp dụng cho 4 lĩnh vực tư pháp trước (minh họa)."})
+        for step_status, days in history:
+            AdoptionEvent.objects.get_or_create(adoption=adoption, status=step_status,
+                                                defaults={"on": min(held + dt.timedelta(days=days), today)})
+        if status == AdoptionStatus.ADOPTED:
+            for indicator, before, after in (("Hồ sơ trả đúng hạn", 88, 97), ("Mức độ hài lòng của người dân", 82, 95)):
+                AdoptionResult.objects.get_or_create(adoption=adoption, indicator=indicator,
+                                                     defaults={"before": before, "after": after, "measured_on": today})

@@ -1,5 +1,6 @@
 """The public site's own pages (not Wagtail pages): enrolling, my training, certificates, calendars."""
 
-from .views import calendars, certificates, enrollment, records
+from .views import calendars, certificates, enrollment, feedback, records
 
-urlpatterns = [*enrollment.urlpatterns, *certificates.urlpatterns, *calendars.urlpatterns, *records.urlpatterns]
+urlpatterns = [*enrollment.urlpatterns, *certificates.urlpatterns, *calendars.urlpatterns, *records.urlpatterns,
+               *feedback.urlpatterns]

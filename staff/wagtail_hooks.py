@@ -13,10 +13,12 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import (  # noqa: F401  (their hooks register on import)
     admin_certificates,
+    admin_exchange,
     admin_exports,
     admin_hr,
     admin_imports,
     admin_sessions,
+    hooks_exchange,
 )
 from .admin_views import CityHRViewSet, ScopedModelViewSet
 from .filters import OfficialFilterSet, UnitFilterSet, search_officials

@@ -136,3 +136,82 @@ def issued_certificate(*, enrollment: Enrollment, issued_on: dt.date | None = No
 
 __all__ = ["unit", "official", "user", "course", "session", "enrollment", "catalog", "content_group",
            "field_of_work", "certificate", "completed_enrollment", "issued_certificate", "Role"]
+
+
+# --- Best practices and exchanges (tests/courses/test_practices.py) ---------------------------------
+
+
+def practice_index():
+    """The best-practice index under the test home page (slug "mo-hinh-hay", as in the demo)."""
+    from courses.models import PracticeIndexPage
+
+    existing = PracticeIndexPage.objects.first()
+    if existing:
+        return existing
+    home = catalog().get_parent()
+    return home.add_child(instance=PracticeIndexPage(title="Mô hình hay", slug="mo-hinh-hay"))
+
+
+def best_practice(*, title: str, unit: Unit, field=None, tags: tuple[str, ...] = (),
+             indicators: tuple[tuple[str, float, float], ...] = (), **fields):
+    """A published best practice; ``indicators`` are (name, before, after)."""
+    from courses.models import BestPracticePage, PracticeIndicator
+
+    page = BestPracticePage(title=title, summary=fields.pop("summary", f"Tóm tắt: {title}"), originating_unit=unit,
+                            field_of_work=field,
+                            problem=fields.pop("problem", "<p>Người dân phải đi lại nhiều lần.</p>"), **fields)
+    page.indicators = [PracticeIndicator(name=name, before=before, after=after, unit_of_measure="%")
+                       for name, before, after in indicators]
+    page.tags.add(*tags)
+    practice_index().add_child(instance=page)
+    return page
+
+
+def exchange_page(*, title: str, host: Unit, practices=(), invited=(), seats_per_unit: int = 0, **fields):
+    """A published exchange page in the catalog, showing ``practices`` to ``invited`` units."""
+    from courses.models import ExchangePage
+
+    page = ExchangePage(title=title, summary=fields.pop("summary", f"Tóm tắt: {title}"), periods=4,
+                        content_group=content_group(), organizer=host, host_unit=host,
+                        seats_per_invited_unit=seats_per_unit, **fields)
+    page.practices = list(practices)
+    page.invited_units = list(invited)
+    catalog().add_child(instance=page)
+    return page
+
+
+def adoption(*, practice, unit: Unit, status: str, since: dt.date | None = None, **fields):
+    from staff.models import Adoption
+
+    return Adoption.objects.create(practice=practice, unit=unit, status=status,
+                                   since=since or timezone.localdate(), **fields)
+
+
+# --- Best practices, exchanges, trainers (replication and feedback tests) ------------------------------
+
+
+def practice(*, title: str, originating_unit: Unit, field=None, **fields):
+    """A live best-practice page (``best_practice`` under the name the replication tests use)."""
+    return best_practice(title=title, unit=originating_unit, field=field, **fields)
+
+
+def exchange(*, title: str, organizer: Unit, host_unit: Unit | None = None, practices=(), periods: int = 4,
+             **fields):
+    """A live exchange page (sharing session) in the catalog, showing ``practices``."""
+    from courses.models import CredentialType, ExchangePage, ProgrammeType
+
+    page = ExchangePage(title=title, summary=f"Tóm tắt: {title}", periods=periods, content_group=content_group(),
+                        organizer=organizer, host_unit=host_unit or organizer,
+                        programme_type=fields.pop("programme_type", ProgrammeType.EXCHANGE),
+                        credential_type=fields.pop("credential_type", CredentialType.ATTENDANCE), **fields)
+    catalog().add_child(instance=page)
+    if practices:
+        page.practices.set(practices)
+        page.save()
+    return page
+
+
+def trainer(name: str, **fields):
+    from courses.models import Trainer
+
+    return Trainer.objects.create(name=name, **fields)

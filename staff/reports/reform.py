@@ -1,7 +1,8 @@
 """The yearly training report, the training part of the administrative-reform (CCHC) report.
 
 Every number comes from GROUP BY queries (a handful, whatever the number of enrollments): by content
-group × programme type, by unit, certificates by type, plan lines, exchange sessions and compliance.
+group × programme type, by unit, certificates by type, plan lines, exchange sessions and compliance,
+exchanges and adoptions (staff/reports/exchange.py).
 Python only folds the aggregated rows (units merged in 2025 into today's units, when asked) and adds
 totals.
 
@@ -43,6 +44,7 @@ from ..models import (
     Unit,
 )
 from ..selectors import officials_with_compliance
+from .exchange import ExchangeSection, build_exchange_section
 from .scope import UnitScope, unit_scope
 
 COUNT_FIELDS = ("participants", "female", "minority", "leaders", "periods")
@@ -108,6 +110,8 @@ class ReformReport:
     meeting: int
     exchanges: list[dict]
     has_plan: bool
+    # Exchange pages held and adoptions recorded in the year (staff/reports/exchange.py).
+    replication: ExchangeSection = field(default_factory=ExchangeSection)
 
     @property
     def share(self) -> float | None:
@@ -217,7 +221,8 @@ def build_reform_report(*, year: int, unit: Unit | None = None, mapped: bool = F
     )
     return ReformReport(year=year, unit=unit, mapped=mapped, generated_on=today, lines=ordered, total=total,
                         units=units, officials=officials, meeting=meeting, exchanges=exchanges,
-                        has_plan=bool(plan_rows))
+                        has_plan=bool(plan_rows),
+                        replication=build_exchange_section(scope, base, year=year, using=using))
 
 
 def _by_unit(scope: UnitScope, base, aggregates: dict, *, year: int, unit: Unit | None,

@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter
 
 from courses.models import CredentialType, ProgrammeType
 
-from ..models import Category
+from ..models import AdoptionStatus, Category
 from .reform import CATEGORIES, CREDENTIALS, Counts, ReformReport
 
 THIN = Side(style="thin", color="888888")
@@ -153,7 +153,40 @@ def write_reform_xlsx(report: ReformReport, stream: BinaryIO) -> None:
             cell = _put(sheet, row, column, value)
             if column in (4, 5):
                 cell.number_format = "DD/MM/YYYY"
+    _replication_sheet(workbook, report)
     workbook.save(stream)
+
+
+def adoption_labels() -> list[tuple[str, str]]:
+    return [(value, str(label)) for value, label in AdoptionStatus.choices]
+
+
+def _replication_sheet(workbook: Workbook, report: ReformReport) -> None:
+    """Exchanges (sessions of exchange pages) held in the year, then adoptions recorded in the year."""
+    section = report.replication
+    header = [_("Class code"), _("Exchange"), _("Host unit"), _("Start date"), _("End date"),
+              _("Number of participants")]
+    sheet = _sheet(workbook, _("Exchanges and replication"), report, header, [14, 50, 34, 12, 12, 14])
+    row = HEADER_ROW
+    for item in section.sessions:
+        row += 1
+        values = [item["session__code"], item["session__course__title"],
+                  item["session__course__exchangepage__host_unit__name"] or "", item["session__start_date"],
+                  item["session__end_date"], item["participants"]]
+        for column, value in enumerate(values, start=1):
+            cell = _put(sheet, row, column, value)
+            if column in (4, 5):
+                cell.number_format = "DD/MM/YYYY"
+    row += 1
+    _put(sheet, row, 1, _("Total"), bold=True)
+    _put(sheet, row, 2, _("%(n)s exchanges") % {"n": len(section.sessions)}, bold=True)
+    _put(sheet, row, 6, section.participants, bold=True)
+    row += 2
+    _put(sheet, row, 1, _("Adoptions recorded in the year"), bold=True, border=False)
+    for value, label in adoption_labels():
+        row += 1
+        _put(sheet, row, 1, label)
+        _put(sheet, row, 2, section.adoptions.get(value, 0))
 
 
 def reform_report_context(report: ReformReport) -> dict:
@@ -172,6 +205,7 @@ def reform_report_context(report: ReformReport) -> dict:
         # Bars as table cells with a width in percent: xhtml2pdf draws them, no image library needed.
         "chart": [_bar(group, periods, biggest) for group, periods in chart],
         "units": [{"line": line, "share": share_text(line.share)} for line in report.units],
+        "adoptions": [(label, report.replication.adoptions.get(value, 0)) for value, label in adoption_labels()],
     }
 
 

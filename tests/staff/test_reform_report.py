@@ -85,12 +85,53 @@ def test_plan_versus_actual(world, ward_a):
     buffer = io.BytesIO()
     write_reform_xlsx(report, buffer)
     workbook = load_workbook(buffer)
-    assert len(workbook.worksheets) == 4
+    assert len(workbook.worksheets) == 5
     plan = list(workbook.worksheets[2].iter_rows(min_row=5, values_only=True))
     assert plan[0][2:] == (2, 1, 10, 4)
     summary = workbook.worksheets[0]
     assert summary.freeze_panes == "C5" and summary.print_title_rows == "$4:$4"
     assert summary.page_setup.orientation == "landscape" and summary.page_setup.fitToWidth == 1
+
+
+def test_exchanges_and_adoptions_sheet_and_pdf_section(city, ward_a, ward_b, training_centre, city_hr, tmp_path):
+    from staff.models import AdoptionStatus
+    from staff.services.exchange import adoption_record
+
+    practice = factories.practice(title="Trả kết quả tại nhà", originating_unit=ward_a)
+    visit = factories.exchange(title="Trao đổi mô hình Khương Đình", organizer=training_centre, host_unit=ward_a,
+                               practices=[practice])
+    held = factories.session(course=visit, start=dt.date(YEAR, 5, 11), days=1, code="TD-01")
+    earlier = factories.session(course=visit, start=dt.date(YEAR - 1, 5, 11), days=1, code="TD-00")
+    for number, unit in enumerate((ward_a, ward_a, ward_b)):
+        person = factories.official(unit=unit, employee_code=f"TD-{number}")
+        factories.completed_enrollment(official=person, session=held, periods_earned=4)
+    factories.completed_enrollment(official=factories.official(unit=ward_a), session=earlier, periods_earned=4)
+    # Ward A: planned last year, adopted this year; ward B: piloting this year then dropped this year.
+    adoption_record(practice=practice, unit=ward_a, status=AdoptionStatus.PLANNED, since=dt.date(YEAR - 1, 12, 1),
+                    by=city_hr)
+    adoption_record(practice=practice, unit=ward_a, status=AdoptionStatus.ADOPTED, since=dt.date(YEAR, 6, 1),
+                    via_exchange=visit, by=city_hr)
+    adoption_record(practice=practice, unit=ward_b, status=AdoptionStatus.PILOT, since=dt.date(YEAR, 6, 1), by=city_hr)
+    adoption_record(practice=practice, unit=ward_b, status=AdoptionStatus.DROPPED, since=dt.date(YEAR, 9, 1),
+                    by=city_hr)
+
+    city_report = build_reform_report(year=YEAR)
+    section = city_report.replication
+    assert [row["session__code"] for row in section.sessions] == ["TD-01"]
+    assert (section.participants, section.adoptions) == (3, {"planned": 0, "pilot": 1, "adopted": 1, "dropped": 1})
+    ward = build_reform_report(year=YEAR, unit=ward_a).replication
+    assert (ward.participants, ward.adoptions["adopted"], ward.adoptions["pilot"]) == (2, 1, 0)
+
+    buffer = io.BytesIO()
+    write_reform_xlsx(city_report, buffer)
+    sheet = load_workbook(buffer).worksheets[4]
+    assert sheet.title in ("Exchanges and replication", "Trao đổi, nhân rộng")
+    rows = [row for row in sheet.iter_rows(min_row=5, values_only=True) if any(value is not None for value in row)]
+    assert rows[0][0] == "TD-01" and rows[0][1] == "Trao đổi mô hình Khương Đình" and rows[0][5] == 3
+    assert rows[1][5] == 3  # the total line
+    assert [row[1] for row in rows[-4:]] == [0, 1, 1, 1]  # planned, piloting, adopted, dropped
+    text = pdf_text(reform_report_pdf(city_report), tmp_path)
+    assert "TD-01" in text and "Trao đổi mô hình Khương Đình" in text
 
 
 def test_as_it_was_and_mapped_differ_for_a_merged_ward(city, ward_a, training_centre):

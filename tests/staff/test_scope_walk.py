@@ -15,8 +15,9 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import URLResolver, get_resolver, reverse
 
-from courses.models import CourseSession
+from courses.models import BestPracticePage, CourseSession, Trainer
 from staff.models import (
+    Adoption,
     AuditAction,
     AuditEntry,
     Certificate,
@@ -64,7 +65,13 @@ def ward_b_world(city, ward_b, official_b, hr_b):
     former = factories.unit("P-B-CU", parent=city, valid_to=dt.date(2025, 6, 30))
     unit_succession_record(predecessor=former, successor=ward_b, effective_date=dt.date(2025, 7, 1),
                            legal_basis="Nghị quyết (minh họa)")
+    practice = factories.practice(title="Mô hình của phường B", originating_unit=ward_b)
+    trainer = factories.trainer("Giảng viên lớp B")
+    session.trainers.add(trainer)
     return {
+        BestPracticePage: practice,
+        Adoption: Adoption.objects.create(practice=practice, unit=ward_b, status="planned", since=start),
+        Trainer: trainer,
         Official: official_b,
         Unit: ward_b,
         UnitSuccession: UnitSuccession.objects.get(successor=ward_b),
@@ -121,6 +128,10 @@ NAMED = {
     "enrollment_cancel": Enrollment,
     "checkin": CourseSession,
     "certificate_download": Certificate,
+    "staff_adoption_edit": Adoption,
+    "staff_replication_practice": BestPracticePage,  # the dashboard's pages: city HR and organizers only
+    "staff_trainer_feedback": Trainer,
+    "enrollment_feedback": Enrollment,
 }
 
 
