@@ -606,6 +606,12 @@ def _seed_practices(units: dict[str, Unit], today: dt.date) -> None:
     index = PracticeIndexPage.objects.first() or HomePage.objects.first().add_child(instance=PracticeIndexPage(
         title="Mô hình hay, cách làm hiệu quả", slug="mo-hinh-hay",
         intro="<p>Cách làm của các phường, xã đã giúp người dân; nội dung minh họa.</p>"))
+    # Organizers write and publish practices as they do courses.
+    organizers = Group.objects.get(name=GROUP_NAMES[Role.ORGANIZER])
+    for codename in ("add_page", "change_page", "publish_page"):
+        GroupPagePermission.objects.get_or_create(
+            group=organizers, page=index,
+            permission=Permission.objects.get(content_type__app_label="wagtailcore", codename=codename))
     fields = {field.code: field for field in FieldOfWork.objects.all()}
     specs = [
         ("tra-ket-qua-tai-nha-khuong-mai", "Trả kết quả thủ tục hành chính tại nhà – mô hình Khương Mai",
