@@ -35,7 +35,29 @@ class EnrollmentIndexView(generic.IndexView):
         return queryset.filter(official__in=search_officials(Official.objects.all(), self.search_query))
 
 
-class EnrollmentViewSet(ScopedModelViewSet):
+class ReadOnlyViewSetMixin:
+    """A list, its results and inspect pages only: no add, edit, copy or delete views or links."""
+
+    copy_view_enabled = False
+    inspect_view_enabled = True
+
+    def get_common_view_kwargs(self, **kwargs):
+        return super().get_common_view_kwargs(**{"add_url_name": None, "edit_url_name": None,
+                                                 "delete_url_name": None, "copy_url_name": None, **kwargs})
+
+    def get_urlpatterns(self):
+        from django.urls import path
+
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+            path("inspect/<int:pk>/", self.inspect_view, name="inspect"),
+        ]
+
+
+class EnrollmentViewSet(ReadOnlyViewSetMixin, ScopedModelViewSet):
+    """Read-only: seats and statuses change through the services (class roster), never a model form."""
+
     model = Enrollment
     name = "enrollments"
     icon = "list-ul"
@@ -63,19 +85,6 @@ class EnrollmentViewSet(ScopedModelViewSet):
     def scope(self, user):
         return enrollments_in_scope(user).select_related("official", "session__course", "unit")
 
-    def get_common_view_kwargs(self, **kwargs):
-        # Read-only: seats and statuses change through the services, never through a model form.
-        return super().get_common_view_kwargs(**{"add_url_name": None, "edit_url_name": None,
-                                                 "delete_url_name": None, "copy_url_name": None, **kwargs})
-
-    def get_urlpatterns(self):
-        from django.urls import path
-
-        return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-            path("inspect/<int:pk>/", self.inspect_view, name="inspect"),
-        ]
 
 
 class TrainingRequirementViewSet(CityHRViewSet):
@@ -156,7 +165,9 @@ class RoleAssignmentViewSet(CityHRViewSet):
         return _city_only(AuditedRoleDeleteView)
 
 
-class AuditEntryViewSet(CityHRViewSet):
+class AuditEntryViewSet(ReadOnlyViewSetMixin, CityHRViewSet):
+    """Written by the system only: nobody adds, edits or deletes a line."""
+
     model = AuditEntry
     name = "audit-log"
     icon = "history"
@@ -171,19 +182,6 @@ class AuditEntryViewSet(CityHRViewSet):
     copy_view_enabled = False
     inspect_view_enabled = True
 
-    def get_common_view_kwargs(self, **kwargs):
-        # The log is written by the system only: nobody adds, edits or deletes a line.
-        return super().get_common_view_kwargs(**{"add_url_name": None, "edit_url_name": None,
-                                                 "delete_url_name": None, "copy_url_name": None, **kwargs})
-
-    def get_urlpatterns(self):
-        from django.urls import path
-
-        return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-            path("inspect/<int:pk>/", self.inspect_view, name="inspect"),
-        ]
 
 
 class TrainingRulesGroup(ViewSetGroup):

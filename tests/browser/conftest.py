@@ -100,3 +100,19 @@ def _save_artifacts(tab, test_name: str) -> None:
         (ARTIFACTS_DIR / f"{stem}.html").write_text(tab.content(), encoding="utf-8")
     except Exception as error:  # noqa: BLE001 - an artifact must never hide the test's own failure
         print(f"could not save browser artifacts for {test_name}: {error}")
+
+
+DEMO_PASSWORD = "demo-2026"
+
+
+def sign_in(browser, live_server, username: str, password: str = DEMO_PASSWORD):
+    """A fresh browser context signed in as ``username`` (each persona in its own context, like its own phone)."""
+    context = browser.new_context(base_url=live_server.url, locale=BROWSER_LOCALE, accept_downloads=True)
+    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    tab = context.new_page()
+    tab.goto("/dang-nhap/")
+    tab.locator("input[name=username]").fill(username)
+    tab.locator("input[name=password]").fill(password)
+    tab.locator("main form button[type=submit]").click()
+    tab.wait_for_url(re.compile(r"/$"))
+    return tab

@@ -11,23 +11,13 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
+from tests.browser.conftest import sign_in
+
 pytestmark = pytest.mark.browser
 
 PASSWORD = "demo-2026"
 PRACTICE = "Một cửa số tại nhà – Cầu Giấy (thử nghiệm)"
 EXCHANGE = "Trao đổi: một cửa số tại nhà của Cầu Giấy"
-
-
-def sign_in(browser: Browser, live_server, username: str) -> Page:
-    context = browser.new_context(base_url=live_server.url, locale="en-US")
-    context.set_default_timeout(15_000)
-    tab = context.new_page()
-    tab.goto("/dang-nhap/")
-    tab.locator("input[name=username]").fill(username)
-    tab.locator("input[name=password]").fill(PASSWORD)
-    tab.locator("main form button[type=submit]").click()
-    tab.wait_for_url(re.compile(r"/$"))
-    return tab
 
 
 def publish(tab: Page, page_id: int) -> None:

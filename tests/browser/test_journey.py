@@ -6,31 +6,18 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
 
+from tests.browser.conftest import sign_in
 from tests.qr import qr_urls_in_pdf
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "demo-2026"
 COURSE_TITLE = "Tiếp nhận và trả kết quả thủ tục hành chính tại nhà"
-
-
-def sign_in(browser: Browser, live_server, username: str) -> Page:
-    context = browser.new_context(base_url=live_server.url, locale="en-US", accept_downloads=True)
-    context.set_default_timeout(15_000)
-    tab = context.new_page()
-    tab.goto("/dang-nhap/")
-    tab.locator("input[name=username]").fill(username)
-    tab.locator("input[name=password]").fill(PASSWORD)
-    tab.locator("main form button[type=submit]").click()
-    tab.wait_for_url(re.compile(r"/$"))
-    return tab
 
 
 @pytest.fixture
