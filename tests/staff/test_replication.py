@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -188,6 +189,10 @@ def test_dashboard_page_shows_the_numbers_with_a_chart_and_its_table(client, org
     assert response.status_code == 200
     html = response.content.decode()
     assert "<svg" in html and 'role="img"' in html and "city-chart-table" in html
+    # Coordinates are SVG numbers even in Vietnamese, whose decimal separator is a comma.
+    start = html.index("<svg viewBox")
+    svg = html[start:html.index("</svg>", start)]
+    assert "<rect" in svg and not re.search(r'(?:x|y|width|height)="[0-9.]*,[0-9]', svg), svg[:400]
     practices = {page.title: page for page in response.context["practices"]}
     assert practices["Chính quyền gần dân"].not_reached == 2
     assert response.context["months"][-1].cumulative == 2
