@@ -32,6 +32,8 @@ class CourseSessionEditView(EditView):
         else:
             if changed:
                 session_changed(instance)  # queued on commit of form_valid's transaction
+                # New dates or hours: the day-before reminder is due again for the new day.
+                instance.enrollments.update(reminded_at=None)
             session_fill_from_waitlist(session=instance, by=self.request.user)  # more seats: the line moves up
         return instance
 

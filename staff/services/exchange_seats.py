@@ -30,6 +30,9 @@ def exchange_reserve_seats(*, page: ExchangePage) -> int:
                                             start_date__gte=timezone.localdate()).order_by("start_date", "pk")
     done = 0
     for session in sessions:
+        # A unit no longer invited keeps only the seats its officials already hold; the rest go back.
+        for reservation in session.reservations.exclude(unit__in=units).select_related("unit"):
+            reservation_set(session=session, unit=reservation.unit, seats=reservation.taken)
         for unit in units:
             try:
                 reservation_set(session=session, unit=unit, seats=page.seats_per_invited_unit)

@@ -197,6 +197,23 @@ def test_reserve_seats_per_invited_unit_is_idempotent(exchange, ward_b):
     assert upcoming.reserved_free == 4
 
 
+def test_a_unit_no_longer_invited_gives_back_the_seats_its_officials_do_not_hold(exchange, ward_b):
+    upcoming = factories.session(course=exchange, capacity=10)
+    exchange_reserve_seats(page=exchange)
+    from staff.services import enrollment_create
+
+    enrollment_create(official=factories.official(unit=ward_b), session=upcoming, by=None)
+    exchange.invited_units.remove(ward_b)
+    exchange.save()
+
+    exchange_reserve_seats(page=exchange)
+
+    assert sorted(SeatReservation.objects.filter(session=upcoming).values_list("unit__code", "seats", "taken")) == [
+        ("P-B", 1, 1), ("X-C", 2, 0)]
+    upcoming.refresh_from_db()
+    assert (upcoming.seats_taken, upcoming.reserved_free) == (1, 2)
+
+
 def test_invited_officials_get_their_reserved_seats_and_uninvited_wait(exchange, ward_b, city):
     session = factories.session(course=exchange, capacity=5)
     exchange_reserve_seats(page=exchange)

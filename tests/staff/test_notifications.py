@@ -296,6 +296,16 @@ def test_saving_without_a_calendar_change_mails_nobody(client, admin_user, class
     assert mailoutbox == []
 
 
+def test_new_dates_make_the_day_before_reminder_due_again(client, admin_user, class_of_three,
+                                                          django_capture_on_commit_callbacks):
+    Enrollment.objects.filter(session=class_of_three).update(reminded_at=timezone.now())
+    client.force_login(admin_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        post_session_edit(client, class_of_three, start_date=class_of_three.start_date + dt.timedelta(days=7),
+                          end_date=class_of_three.end_date + dt.timedelta(days=7))
+    assert not Enrollment.objects.filter(session=class_of_three, reminded_at__isnull=False).exists()
+
+
 def test_raising_the_capacity_moves_the_waiting_list_up_and_tells_them(client, admin_user, class_of_three,
                                                                        mailoutbox,
                                                                        django_capture_on_commit_callbacks):
