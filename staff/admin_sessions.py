@@ -146,14 +146,19 @@ def class_attendance(request: HttpRequest, pk: int, day: str) -> HttpResponse:
     people = list(roster(session).filter(status=EnrollmentStatus.CONFIRMED))
     if request.method == "POST":
         present = {int(v) for v in request.POST.getlist("present") if v.isdigit()}
-        count = attendance_mark(session=session, day=the_day, present_ids=present, by=request.user)
+        try:
+            seen_at = dt.datetime.fromisoformat(request.POST.get("seen_at", ""))
+        except ValueError:
+            seen_at = None
+        count = attendance_mark(session=session, day=the_day, present_ids=present, by=request.user,
+                                seen_at=seen_at if seen_at and timezone.is_aware(seen_at) else None)
         messages.success(request, _("Attendance saved: %(n)s present.") % {"n": count})
         return redirect("staff_class_attendance", pk=session.pk, day=day)
     marked = dict(
         session.enrollments.filter(attendance__day=the_day).values_list("pk", "attendance__present")
     )
     context = {"page_title": _("Attendance"), "session": session, "day": the_day, "people": people,
-               "marked": marked, "days": session.day_list}
+               "marked": marked, "days": session.day_list, "seen_at": timezone.now().isoformat()}
     if session.self_checkin:
         import segno
 

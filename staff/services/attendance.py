@@ -43,13 +43,20 @@ def _check_day(session: CourseSession, day: dt.date) -> None:
 
 
 def attendance_mark(*, session: CourseSession, day: dt.date, present_ids: set[int],
-                    by: AbstractBaseUser) -> int:
+                    by: AbstractBaseUser, seen_at: dt.datetime | None = None) -> int:
     """Record the day's attendance for the whole roster: ticked enrollments present, the others absent.
 
     One upsert for the roster, so marking again (a correction) overwrites instead of adding rows.
+    ``seen_at`` is when the organizer's page was drawn: someone who checked themself in after that was
+    not on the organizer's screen, so their check-in stands instead of being overwritten as absent.
     """
     _check_day(session, day)
     enrollment_ids = list(roster(session).filter(status=EnrollmentStatus.CONFIRMED).values_list("pk", flat=True))
+    if seen_at is not None:
+        since = set(Attendance.objects.filter(
+            enrollment_id__in=enrollment_ids, day=day, present=True, method=AttendanceMethod.SELF_CHECKIN,
+            marked_at__gt=seen_at).values_list("enrollment_id", flat=True))
+        present_ids = set(present_ids) | since
     rows = [
         Attendance(enrollment_id=pk, day=day, present=pk in present_ids, method=AttendanceMethod.ORGANIZER,
                    marked_by=by)

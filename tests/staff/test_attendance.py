@@ -174,3 +174,20 @@ def test_an_attendance_only_class_closes_without_certificates(client, organizer,
     assert response.status_code == 302
     person.refresh_from_db()
     assert person.status == EnrollmentStatus.COMPLETED and not Certificate.objects.exists()
+
+
+def test_a_self_checkin_made_after_the_organizer_opened_the_page_is_not_overwritten(client, organizer, ward_a,
+                                                                                    course):
+    today = timezone.localdate()
+    session, (early, late) = _class(course, ward_a, people=2, start=today, self_checkin=True)
+    url = reverse("staff_class_attendance", args=[session.pk, today.isoformat()])
+    client.force_login(organizer)
+    seen_at = client.get(url).context["seen_at"]  # the organizer's screen: nobody checked in yet
+    now = timezone.now() + dt.timedelta(seconds=1)
+    Attendance.objects.create(enrollment=late, day=today, present=True, method="self")
+    Attendance.objects.filter(enrollment=late).update(marked_at=now)
+
+    client.post(url, {"present": [early.pk], "seen_at": seen_at})
+
+    assert dict(Attendance.objects.filter(day=today).values_list("enrollment_id", "present")) == {
+        early.pk: True, late.pk: True}
