@@ -24,7 +24,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from .blocks import CourseBodyBlock
-from .text import fold
+from .text import fold, stream_text
 
 # --- Reference data (editable as snippets, never an enum in code) --------------------------------
 
@@ -351,16 +351,7 @@ class TrainingPage(Page):
         return fold(" ".join(parts))
 
     def body_text(self) -> str:
-        texts: list[str] = []
-        for block in self.body:
-            value = block.value
-            if hasattr(value, "source"):
-                texts.append(value.source)
-            elif isinstance(value, str):
-                texts.append(value)
-            elif hasattr(value, "values"):
-                texts.extend(str(v) for v in value.values() if isinstance(v, str))
-        return " ".join(texts)
+        return stream_text(self.body)
 
     # Flat values for API v2 consumers, who should not need a second request per relation.
     @property

@@ -20,7 +20,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from .blocks import PracticeBodyBlock
-from .text import fold
+from .text import fold, stream_text
 
 
 class PracticeIndexPage(Page):
@@ -127,17 +127,7 @@ class BestPracticePage(Page):
         return fold(" ".join(parts))
 
     def body_text(self) -> str:
-        texts: list[str] = []
-        for block in self.body:
-            value = block.value
-            if hasattr(value, "source"):
-                texts.append(strip_tags(value.source))
-            elif isinstance(value, str):
-                texts.append(value)
-            elif hasattr(value, "items"):
-                texts.extend(strip_tags(getattr(v, "source", v)) for _k, v in value.items()
-                             if isinstance(v, str) or hasattr(v, "source"))
-        return " ".join(texts)
+        return stream_text(self.body)
 
     # Flat values for API v2 consumers, who should not need a second request per relation.
     @property

@@ -18,3 +18,21 @@ def fold(text: str | None) -> str:
     decomposed = unicodedata.normalize("NFKD", text.translate(_EXTRA))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(stripped.lower().split())
+
+
+def stream_text(stream) -> str:
+    """The plain text of a StreamField, for the search index: rich text without its tags, plain
+    strings, and the text fields of struct blocks (a step's title and description, a contact)."""
+    from django.utils.html import strip_tags
+
+    texts: list[str] = []
+    for block in stream:
+        value = block.value
+        if hasattr(value, "source"):
+            texts.append(strip_tags(value.source))
+        elif isinstance(value, str):
+            texts.append(value)
+        elif hasattr(value, "items"):
+            texts.extend(strip_tags(getattr(v, "source", v)) for _k, v in value.items()
+                         if isinstance(v, str) or hasattr(v, "source"))
+    return " ".join(texts)
