@@ -8,6 +8,8 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from training_site.admin_lists import ExportIndexView, SnippetExportIndexView
+
 from .models import ContentGroup, CourseSession, FieldOfWork, LegalDocument, Skill, Trainer
 
 
@@ -42,6 +44,7 @@ class CourseSessionViewSet(ModelViewSet):
     """The sessions' admin as configured here; staff registers it scoped to each organizer's courses."""
 
     model = CourseSession
+    index_view_class = ExportIndexView
     edit_view_class = CourseSessionEditView
     icon = "date"
     menu_label = _("Sessions")
@@ -60,7 +63,8 @@ class CourseSessionViewSet(ModelViewSet):
 
 def _snippet(model, fields, icon="snippet"):
     return type(f"{model.__name__}ViewSet", (SnippetViewSet,), {
-        "model": model, "icon": icon, "list_display": fields, "search_fields": [f for f in fields if f != "tier"],
+        "model": model, "index_view_class": SnippetExportIndexView, "icon": icon,
+        "list_display": fields, "search_fields": [f for f in fields if f != "tier"],
         "search_backend_name": None,
     })
 

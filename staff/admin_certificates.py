@@ -16,9 +16,10 @@ from django.views.generic import FormView
 from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.ui.menus import MenuItem
-from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
+
+from training_site.admin_lists import ExportIndexView
 
 from .admin_views import ScopedModelViewSet
 from .filters import CertificateFilterSet
@@ -27,7 +28,7 @@ from .scoping import certificates_in_scope, certificates_issued_by
 from .services.certificates import CertificateError, certificate_reissue, certificate_revoke
 
 
-class CertificateIndexView(generic.IndexView):
+class CertificateIndexView(ExportIndexView):
     revoke_url_name: str | None = None
     reissue_url_name: str | None = None
 

@@ -12,6 +12,8 @@ from wagtail import hooks
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
 
+from training_site.admin_lists import ExportIndexView
+
 from .admin_views import CityHRViewSet, ScopedModelViewSet, _city_only
 from .filters import EnrollmentFilterSet, search_officials
 from .models import (
@@ -27,7 +29,7 @@ from .scoping import enrollments_in_scope
 from .services.audit import audit_record
 
 
-class EnrollmentIndexView(generic.IndexView):
+class EnrollmentIndexView(ExportIndexView):
     def search_queryset(self, queryset):
         # The officials' folded search, through the enrollment: "nguyen thi" finds "Nguyễn Thị".
         if not self.is_searching:

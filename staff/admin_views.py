@@ -13,6 +13,8 @@ from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from training_site.admin_lists import ExportIndexView
+
 
 def _object_guard(view_class: type, viewset: ScopedModelViewSet) -> type:
     class ScopedObjectView(view_class):
@@ -28,7 +30,7 @@ def _object_guard(view_class: type, viewset: ScopedModelViewSet) -> type:
 
 
 class ScopedModelViewSet(ModelViewSet):
-    base_index_view_class: type = generic.IndexView
+    base_index_view_class: type = ExportIndexView
     base_edit_view_class: type = generic.EditView
 
     def scope(self, user) -> QuerySet:
@@ -92,7 +94,7 @@ class CityHRViewSet(ModelViewSet):
 
     @cached_property
     def index_view_class(self):
-        return _city_only(generic.IndexView)
+        return _city_only(ExportIndexView)
 
     @cached_property
     def add_view_class(self):

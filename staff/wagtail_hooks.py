@@ -6,10 +6,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
+
+from training_site.admin_lists import ExportIndexView, SnippetExportIndexView
 
 from . import (  # noqa: F401  (their hooks register on import)
     admin_certificates,
@@ -67,7 +68,7 @@ class UnitSuccessionViewSet(CityHRViewSet):
     export_filename = "ke-thua-don-vi"
 
 
-class OfficialIndexView(generic.IndexView):
+class OfficialIndexView(ExportIndexView):
     def search_queryset(self, queryset):
         # Folded search (courses/text.py): "nguyen thi" finds "Nguyễn Thị".
         return search_officials(queryset, self.search_query) if self.is_searching else queryset
@@ -131,6 +132,7 @@ def register_people():
 
 class RankViewSet(SnippetViewSet):
     model = Rank
+    index_view_class = SnippetExportIndexView
     icon = "tag"
     list_display = ["code", "name", "tier", "category"]
     search_fields = ["code", "name"]

@@ -5,15 +5,8 @@ streamed from the database (``values_list(...).iterator(chunk_size=...)``): neve
 memory, never a query per row. The writers take any file object, so the same code serves a download, a
 command writing to disk and a background task writing a file that then goes to Django's storage.
 
-Text from users is always written as text, never as a formula:
-
-* XLSX: openpyxl turns any string starting with "=" into a formula cell. Every string goes out as a
-  ``WriteOnlyCell`` whose ``data_type`` is forced to "s", so the file holds the exact text ("=1+2" reads
-  back as "=1+2") and no cell is a formula. Control characters that XML cannot carry are dropped.
-* CSV has no cell types: a spreadsheet opening it evaluates "=1+2", "+1", "-1", "@SUM(A1)". Following the
-  usual CSV-injection defence (OWASP), a string starting with "=", "+", "-", "@", a tab or a carriage
-  return is written with a leading apostrophe ("'=1+2"): spreadsheets show it as text and a person can
-  still read the original. Numbers and dates are not strings and are written unchanged.
+Text from users is always written as text, never as a formula, by the rules of
+``training_site.spreadsheets`` (shared with every Wagtail ``list_export``).
 """
 
 from __future__ import annotations
@@ -29,15 +22,10 @@ from pathlib import Path
 from typing import Any, BinaryIO, ClassVar
 
 from django.conf import settings
-from django.utils.functional import Promise
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-CSV_DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-DATE_FORMAT = "DD/MM/YYYY"
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+from training_site.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, csv_text, xlsx_cell
+
 FORMATS = ("xlsx", "csv")
 
 Row = list[Any]
@@ -46,15 +34,6 @@ Row = list[Any]
 def chunk_rows() -> int:
     """Rows fetched per database round trip, and written between two progress updates."""
     return getattr(settings, "EXPORT_CHUNK_ROWS", 2000)
-
-
-def csv_safe(value: Any) -> Any:
-    """A CSV value that no spreadsheet will evaluate: dangerous leading characters get an apostrophe."""
-    if isinstance(value, Promise):
-        value = str(value)
-    if isinstance(value, str) and value.startswith(CSV_DANGEROUS_PREFIXES):
-        return "'" + value
-    return value
 
 
 class Exporter:
@@ -102,16 +81,7 @@ def _jsonable(value: Any) -> Any:
 
 
 def _xlsx_cell(sheet, value: Any, *, bold_font=None) -> Any:
-    if isinstance(value, Promise):
-        value = str(value)
-    if isinstance(value, str):
-        cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
-        cell.data_type = "s"  # text, whatever it starts with: never a formula
-    elif isinstance(value, dt.date):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = DATE_FORMAT
-    else:
-        cell = WriteOnlyCell(sheet, value=value)
+    cell = xlsx_cell(sheet, value)
     if bold_font is not None:
         cell.font = bold_font
     return cell
@@ -140,18 +110,12 @@ def write_csv(exporter: Exporter, stream: BinaryIO, *, on_progress: Callable[[in
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="", write_through=True)
     writer = csv.writer(text)
     for line in exporter.preamble():
-        writer.writerow([csv_safe(value) for value in line])
+        writer.writerow([csv_text(value) for value in line])
     try:
-        return _stream(exporter, lambda row, _first: writer.writerow([_csv_value(value) for value in row]),
+        return _stream(exporter, lambda row, _first: writer.writerow([csv_text(value) for value in row]),
                        on_progress, finish=text.flush)
     finally:
         text.detach()  # leave the caller's stream open
-
-
-def _csv_value(value: Any) -> Any:
-    if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
-    return csv_safe(value)
 
 
 def _stream(exporter: Exporter, put: Callable[[Row, bool], None], on_progress, *, finish) -> int:

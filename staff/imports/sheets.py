@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from typing import Any
 
 from django.utils.translation import gettext as _
 
 from courses.models import CourseSession
+from training_site.spreadsheets import xlsx_cell
 
 from ..models import Attendance, EnrollmentStatus, Result
 from ..services.attendance import roster
@@ -21,16 +21,6 @@ ATTENDANCE_CODE, ATTENDANCE_NAME, ATTENDANCE_UNIT, ATTENDANCE_RESULT = "Mã cán
 RESULT_VALUES = {Result.PASSED: ("Đạt", "passed"), Result.FAILED: ("Không đạt", "failed")}
 PRESENT_MARK = "x"
 TEXT_COLUMNS = ("employee_code", "rank", "unit", "phone")
-
-
-def _text_cell(sheet, value: Any):
-    """A cell that stays text: openpyxl turns any string starting with "=" into a formula."""
-    from openpyxl.cell import WriteOnlyCell
-
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"
-    return cell
 
 
 def _save(workbook) -> bytes:
@@ -133,5 +123,5 @@ def attendance_sheet(session: CourseSession) -> bytes:
         marks = [PRESENT_MARK if (enrollment.pk, day) in present else "" for day in days]
         values = [official.employee_code, official.full_name, official.unit_name, *marks,
                   results.get(enrollment.result, "")]
-        sheet.append([_text_cell(sheet, value) for value in values])
+        sheet.append([xlsx_cell(sheet, value) for value in values])
     return _save(workbook)

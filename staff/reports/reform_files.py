@@ -10,11 +10,11 @@ from typing import Any, BinaryIO
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from courses.models import CredentialType, ProgrammeType
+from training_site.spreadsheets import set_text
 
 from ..models import AdoptionStatus, Category
 from .reform import CATEGORIES, CREDENTIALS, Counts, ReformReport
@@ -48,12 +48,7 @@ def share_text(share: float | None) -> str:
 
 
 def _put(sheet, row: int, column: int, value: Any, *, bold: bool = False, border: bool = True):
-    cell = sheet.cell(row=row, column=column)
-    if isinstance(value, str):
-        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        cell.data_type = "s"  # user text (names) stays text, even when it starts with "="
-    else:
-        cell.value = value
+    cell = set_text(sheet.cell(row=row, column=column), value)  # user text (names) stays text
     if bold:
         cell.font = Font(bold=True)
     if border:

@@ -14,12 +14,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from staff.exports.base import csv_safe, write_csv, write_xlsx
+from staff.exports.base import write_csv, write_xlsx
 from staff.exports.records import PersonnelRecordExporter, TrainingRecordsExporter, personnel_record_context
 from staff.models import AuditAction, AuditEntry
 from staff.reports.reform import build_reform_report
 from staff.reports.reform_files import write_reform_xlsx
 from tests import factories
+from training_site.spreadsheets import csv_safe
 
 from .export_data import GROUP_NAME, HOSTILE, YEAR, assert_no_formula, hostile_world
 

@@ -1,0 +1,188 @@
+"""What every spreadsheet the project writes has in common: text stays text, and CSV opens in Excel.
+
+Both apps write spreadsheets (the project's own exporters and reports in ``staff``, Wagtail's
+``list_export`` on every admin list in ``staff`` and ``courses``), so the rules live here, once:
+
+* XLSX: openpyxl turns any string longer than one character that starts with "=" into a formula. A text
+  value is written as a cell whose type is forced to text, so "=1+2" reads back as "=1+2" and no cell is
+  ever a formula. Control characters that XML cannot carry are dropped.
+* CSV has no cell types: a spreadsheet opening it evaluates "=1+2", "+1", "-1", "@SUM(A1)". Following
+  the usual CSV-injection defence (OWASP), a string starting with "=", "+", "-", "@", a tab or a carriage
+  return gets a leading apostrophe ("'=1+2"): spreadsheets show it as text and a person can still read
+  the original. Numbers and dates are not strings and are written unchanged.
+* CSV is UTF-8 with a byte-order mark and says so (``text/csv; charset=utf-8``): Excel on Windows then
+  reads Vietnamese instead of mojibake.
+* Times are written in the site's time zone (Asia/Ho_Chi_Minh), never as naive UTC.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+from django.utils import timezone
+from django.utils.functional import Promise
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+CSV_DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+CSV_BOM = codecs.BOM_UTF8.decode("utf-8")
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DATE_FORMAT = "DD/MM/YYYY"
+DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
+
+
+def csv_safe(value: Any) -> Any:
+    """A CSV value that no spreadsheet will evaluate: dangerous leading characters get an apostrophe."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if isinstance(value, str) and value.startswith(CSV_DANGEROUS_PREFIXES):
+        return "'" + value
+    return value
+
+
+def local_time(value: dt.datetime) -> dt.datetime:
+    """An aware time as the site's wall-clock time, without tzinfo (spreadsheets have no time zones)."""
+    if timezone.is_aware(value):
+        return timezone.make_naive(value, timezone.get_current_timezone())
+    return value
+
+
+def xlsx_text(value: str) -> str:
+    return ILLEGAL_CHARACTERS_RE.sub("", value)
+
+
+def xlsx_cell(sheet: Any, value: Any) -> WriteOnlyCell:
+    """A write-only cell: text forced to text (never a formula), dates and times with a day-first format."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if isinstance(value, str):
+        cell = WriteOnlyCell(sheet, value=xlsx_text(value))
+        cell.data_type = "s"
+    elif isinstance(value, dt.datetime):
+        cell = WriteOnlyCell(sheet, value=local_time(value))
+        cell.number_format = DATETIME_FORMAT
+    elif isinstance(value, dt.date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = DATE_FORMAT
+    else:
+        cell = WriteOnlyCell(sheet, value=value)
+    return cell
+
+
+def set_text(cell: Any, value: Any) -> Any:
+    """Put ``value`` into an ordinary (not write-only) cell, text forced to text; returns the cell."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if isinstance(value, str):
+        cell.value = xlsx_text(value)
+        cell.data_type = "s"
+    elif isinstance(value, dt.datetime):
+        cell.value = local_time(value)
+    else:
+        cell.value = value
+    return cell
+
+
+def csv_text(value: Any) -> Any:
+    """One CSV field: dates day-first, times in the site's zone, text neutralised, nothing as "None"."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return local_time(value).strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    return csv_safe(value)
+
+
+def with_bom(lines: Iterator[str]) -> Iterator[str]:
+    """Prefix a stream of CSV lines with the UTF-8 byte-order mark."""
+    yield CSV_BOM
+    yield from lines
+
+
+def _resolve(item: Any, accessor: str) -> Any:
+    """``multigetattr`` that stops at an empty link: an audit entry without a user exports an empty cell
+    (Wagtail's own lookup raises "Failed lookup for key [username]" and the export answers 500)."""
+    from wagtail.coreutils import multigetattr
+
+    head, _, rest = accessor.partition(".")
+    value = multigetattr(item, head)
+    if not rest:
+        return value
+    return None if value is None else _resolve(value, rest)
+
+
+def field_heading(model: type, accessor: str) -> str:
+    """The column heading of a dotted path or a ``get_<field>_display`` from the models' own (translated)
+    verbose names: "unit.code" on an enrollment reads "Mã (đơn vị)", never the raw path."""
+    from django.core.exceptions import FieldDoesNotExist
+    from django.utils.text import capfirst
+
+    parts = accessor.split(".")
+    current, owners = model, []
+    for part in parts[:-1]:
+        try:
+            relation = current._meta.get_field(part)
+        except FieldDoesNotExist:
+            return capfirst(parts[-1].replace("_", " "))
+        owners.append(str(relation.verbose_name))
+        current = relation.related_model
+    last = parts[-1]
+    if last.startswith("get_") and last.endswith("_display"):
+        last = last[len("get_"):-len("_display")]
+    try:
+        label = str(current._meta.get_field(last).verbose_name)
+    except FieldDoesNotExist:
+        label = last.replace("_", " ")
+    label = capfirst(label)
+    return f"{label} ({owners[-1]})" if owners else label
+
+
+class SafeSpreadsheetExportMixin:
+    """Mixed into every Wagtail index view that has ``list_export``, before Wagtail's own views.
+
+    It changes only how values are written: empty links give empty cells, times are local, CSV text is
+    neutralised and carries a BOM and a charset, and headings come from verbose names. What is exported
+    stays ``list_export``'s business.
+    """
+
+    list_export: list[str]
+    export_headings: dict[str, Any]
+
+    def to_row_dict(self, item: Any) -> dict[str, Any]:
+        return {field: _resolve(item, field) for field in self.list_export}
+
+    def preprocess_field_value(self, field: str, value: Any, export_format: str) -> Any:
+        if isinstance(value, Promise):
+            value = str(value)
+        if export_format == "csv":
+            if isinstance(value, list):
+                value = ", ".join(str(v) for v in value)
+            return csv_text(value)
+        if value is None:
+            return ""
+        if isinstance(value, dt.datetime):
+            return local_time(value)
+        if isinstance(value, (dt.date, dt.time, int, float)) or type(value).__name__ == "Decimal":
+            return value
+        if isinstance(value, list):
+            return ", ".join(str(v) for v in value)
+        return xlsx_text(str(value))
+
+    def get_heading(self, queryset: Any, field: str) -> str:
+        override = self.export_headings.get(field)
+        if override:
+            return str(override)
+        return field_heading(queryset.model, field)
+
+    def stream_csv(self, queryset: Any) -> Iterator[str]:
+        return with_bom(super().stream_csv(queryset))  # type: ignore[misc]  # Wagtail's mixin, after this one
+
+    def write_csv_response(self, queryset: Any) -> Any:
+        response = super().write_csv_response(queryset)  # type: ignore[misc]  # Wagtail's mixin, after this one
+        response["Content-Type"] = CSV_CONTENT_TYPE
+        return response
