@@ -14,7 +14,7 @@ from typing import Any
 from modelsearch.backends.database import SearchBackend as database_backend_for_connection  # noqa: N813
 from modelsearch.query import PlainText
 
-from .text import fold
+from courses.text import fold
 
 
 def _fold_query(query: Any) -> Any:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from django.utils.html import strip_tags
+
 _EXTRA = str.maketrans({"đ": "d", "Đ": "d", "ð": "d"})
 
 
@@ -23,7 +25,6 @@ def fold(text: str | None) -> str:
 def stream_text(stream) -> str:
     """The plain text of a StreamField, for the search index: rich text without its tags, plain
     strings, and the text fields of struct blocks (a step's title and description, a contact)."""
-    from django.utils.html import strip_tags
 
     texts: list[str] = []
     for block in stream:

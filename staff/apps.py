@@ -7,6 +7,6 @@ class StaffConfig(AppConfig):
     def ready(self) -> None:
         # Uploaded rosters are XML inside a zip: without defusedxml openpyxl would expand XML entity
         # bombs. Refuse to start rather than discover it on the first malicious upload.
-        from .imports.limits import ensure_defusedxml
+        from staff.imports.limits import ensure_defusedxml
 
         ensure_defusedxml()

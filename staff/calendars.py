@@ -1,16 +1,8 @@
-"""iCalendar for sessions: invitations mailed with a confirmed seat, cancellations, and a personal feed.
-
-One VEVENT per session, whoever receives it: the UID is the session's, and SEQUENCE is
-``CourseSession.sequence``, which ``CourseSession.save()`` bumps whenever dates, hours or place change,
-so calendar clients replace the old event instead of adding a second one. A class of several days is
-one event of the daily hours repeated daily (RRULE COUNT=days), which is what a participant's calendar
-should block, rather than one event spanning the nights.
-"""
+"""(keep)"""
 
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from email.utils import parseaddr
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -21,10 +13,11 @@ from django.utils.translation import gettext as _
 from icalendar import STATUS, Calendar, Event, vCalAddress
 
 from courses.models import CourseSession
-
-from .models import CalendarFeed, Enrollment, EnrollmentStatus, Official
+from staff.models import Enrollment, EnrollmentStatus, Official
 
 PRODID = "-//Boi duong CBCC//training_site//VI"
+
+
 # The statuses a personal feed shows: the seat is held, asked for, offered or was used.
 FEED_STATUSES = (EnrollmentStatus.CONFIRMED, EnrollmentStatus.PENDING, EnrollmentStatus.PENDING_ORGANIZER,
                  EnrollmentStatus.OFFERED, EnrollmentStatus.COMPLETED)
@@ -120,18 +113,3 @@ def feed_ics(official: Official) -> bytes:
     for enrollment in enrollments:
         events.setdefault(enrollment.session_id, session_event(enrollment.session))
     return _calendar(list(events.values()), name=_("Training – %(name)s") % {"name": official.full_name})
-
-
-def calendar_feed_for(official: Official) -> CalendarFeed:
-    """The official's feed token, created on first use."""
-    feed, _created = CalendarFeed.objects.get_or_create(official=official,
-                                                        defaults={"token": secrets.token_urlsafe(32)})
-    return feed
-
-
-def calendar_feed_reset(*, official: Official) -> CalendarFeed:
-    """Give the feed a new secret: every subscription to the old address stops working."""
-    feed = calendar_feed_for(official)
-    feed.token = secrets.token_urlsafe(32)
-    feed.save(update_fields=["token"])
-    return feed

@@ -12,20 +12,26 @@ import random
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Group, Permission, User
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
+from modelsearch.index import remove_object
 from wagtail.models import GroupPagePermission, Page, Site
 
 from courses.models import (
     ApprovalPolicy,
+    BestPracticePage,
     CatalogPage,
     ContentGroup,
     CoursePage,
     CourseSession,
     CredentialType,
+    ExchangePage,
     FieldOfWork,
     HomePage,
     LegalDocument,
+    PracticeIndexPage,
+    PracticeIndicator,
     ProgrammeType,
     SessionMode,
     Skill,
@@ -35,23 +41,35 @@ from courses.models import (
     WorkshopPage,
 )
 from courses.services import site_root_ensure
-
-from .models import (
+from staff.models import (
+    Adoption,
+    AdoptionEvent,
+    AdoptionResult,
+    AdoptionStatus,
+    Attendance,
     Category,
     Certificate,
+    CertificateStatus,
     Enrollment,
     EnrollmentEvent,
     EnrollmentStatus,
+    Feedback,
     Gender,
     Official,
     Rank,
     Role,
     RoleAssignment,
+    TrainingPlan,
+    TrainingRequirement,
     Unit,
     UnitAssignment,
     UnitKind,
 )
-from .services import official_assign_unit, reservation_set, session_recount_seats, unit_succession_record
+from staff.services.certificates import certificate_issue
+from staff.services.enrollment import reservation_set, session_recount_seats
+from staff.services.organisation import unit_succession_record
+from staff.services.people import official_assign_unit
+from staff.services.replication import exchange_reserve_seats
 
 MERGER_DAY = dt.date(2025, 7, 1)
 MERGER_BASIS = "Nghị quyết 1656/NQ-UBTVQH15 (minh họa)"
@@ -457,9 +475,7 @@ DEMO_PENDING = ("DD-02", "P-KHUONGDINH", 3)  # session code, ward, how many awai
 def _seed_hr_rules(units: dict[str, Unit], today: dt.date) -> None:
     """This year's training rule per category and a plan for one ward, so the report has plan versus
     actual. Illustrative numbers: the 2025 decree leaves the yearly requirement to the city."""
-    from courses.models import ProgrammeType
 
-    from .models import TrainingPlan, TrainingRequirement
 
     for category in Category.values:
         TrainingRequirement.objects.get_or_create(year=today.year, category=category,
@@ -569,8 +585,6 @@ def _seed_certificates() -> None:
     """Certificates for the completed enrollments, issued on the last day of their class, and the
     permissions to see them. ``certificate_issue`` returns an existing valid certificate, so a second
     run adds nothing; nobody is mailed for this back-filled history."""
-    from .models import Certificate, CertificateStatus
-    from .services.certificates import certificate_issue
 
     for role, codenames in CERTIFICATE_PERMISSIONS.items():
         group = Group.objects.get(name=GROUP_NAMES[role])
@@ -595,13 +609,8 @@ def _seed_practices(units: dict[str, Unit], today: dt.date) -> None:
     The exchange is the demo's sharing workshop "chia-se-tra-ket-qua-tai-nha" turned into an exchange in
     place: its sessions hold enrollments (PROTECTed), and a new page's sessions would get random officials
     from ``_seed_enrollments`` on the next run."""
-    from django.contrib.contenttypes.models import ContentType
-    from modelsearch.index import remove_object
 
-    from courses.models import BestPracticePage, ExchangePage, PracticeIndexPage, PracticeIndicator
 
-    from .models import Adoption, AdoptionEvent, AdoptionResult, AdoptionStatus, Attendance, Feedback
-    from .services.exchange_seats import exchange_reserve_seats
 
     index = PracticeIndexPage.objects.first() or HomePage.objects.first().add_child(instance=PracticeIndexPage(
         title="Mô hình hay, cách làm hiệu quả", slug="mo-hinh-hay",

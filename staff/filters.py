@@ -6,13 +6,15 @@ Choice lists (units) are narrowed to what the requesting user may see (staff/sco
 from __future__ import annotations
 
 import django_filters
+from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 
 from courses.models import CourseSession, CredentialType, TrainingPage
 from courses.text import fold
-
-from .models import (
+from staff.access import units_in_scope
+from staff.models import (
     Category,
     Certificate,
     CertificateStatus,
@@ -24,7 +26,7 @@ from .models import (
     Unit,
     UnitKind,
 )
-from .scoping import units_in_scope
+from staff.selectors.compliance import officials_with_compliance
 
 
 def scoped_units(request):
@@ -64,10 +66,7 @@ class OfficialFilterSet(WagtailFilterSet):
         return queryset.filter(unit__path__startswith=value.path)
 
     def filter_below_requirement(self, queryset, name, value):
-        from django.db.models import F
-        from django.utils import timezone
 
-        from .selectors import officials_with_compliance
 
         if value is None:
             return queryset

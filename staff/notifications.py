@@ -24,9 +24,8 @@ from django.utils.translation import gettext
 from django_tasks import task
 
 from courses.models import CourseSession
-
-from . import calendars
-from .models import Certificate, CertificateStatus, Enrollment, EnrollmentStatus, Official, Role
+from staff import calendars
+from staff.models import Certificate, CertificateStatus, Enrollment, EnrollmentStatus, Official, Role
 
 KINDS = ("enrolled", "waitlisted", "promoted", "offered", "approved", "rejected", "cancelled", "reminder",
          "certificate_issued", "session_changed", "session_cancelled")
@@ -49,10 +48,10 @@ def notify(kind: str, enrollment: Enrollment) -> None:
         raise ValueError(kind)
     # The status travels with the task: the mail tells what happened now, even if the enrollment has
     # moved on by the time a worker sends it (its own mail follows).
-    _enqueue_after_commit(kind, enrollment.pk, enrollment.status)
+    enqueue_enrollment_mail(kind, enrollment.pk, enrollment.status)
 
 
-def _enqueue_after_commit(kind: str, enrollment_id: int, status: str = "") -> None:
+def enqueue_enrollment_mail(kind: str, enrollment_id: int, status: str = "") -> None:
     transaction.on_commit(
         lambda: send_enrollment_mail.enqueue(kind=kind, enrollment_id=enrollment_id, status=status)
     )
@@ -79,27 +78,6 @@ def session_changed(session: CourseSession, *, enrollment_ids: list[int] | None 
     session); otherwise the task reads who holds a seat when it runs."""
     session_id = session.pk
     transaction.on_commit(lambda: send_session_update.enqueue(session_id=session_id, enrollment_ids=enrollment_ids))
-
-
-def send_session_reminders(*, today: dt.date | None = None) -> int:
-    """Remind confirmed participants of the sessions starting tomorrow; returns how many were claimed.
-
-    Each enrollment is claimed with a conditional UPDATE of ``reminded_at`` before its mail is queued,
-    so a second run, or a run on a second host, finds nothing left to send.
-    """
-    tomorrow = (today or timezone.localdate()) + dt.timedelta(days=1)
-    due = Enrollment.objects.filter(status=EnrollmentStatus.CONFIRMED, reminded_at__isnull=True,
-                                    session__start_date=tomorrow, session__cancelled=False).order_by("pk")
-    claimed, last = 0, 0
-    while ids := list(due.filter(pk__gt=last).values_list("pk", flat=True)[:CHUNK]):
-        for enrollment_id in ids:
-            if Enrollment.objects.filter(pk=enrollment_id, reminded_at__isnull=True).update(
-                reminded_at=timezone.now()
-            ):
-                claimed += 1
-                _enqueue_after_commit("reminder", enrollment_id)
-        last = ids[-1]
-    return claimed
 
 
 # --- Tasks ----------------------------------------------------------------------------------------

@@ -20,7 +20,8 @@ from staff.models import (
     Unit,
     UnitKind,
 )
-from staff.services import official_assign_unit
+from staff.services.enrollment import session_recount_seats
+from staff.services.people import official_assign_unit
 
 _seq = itertools.count(1)
 
@@ -99,8 +100,11 @@ def session(*, course: CoursePage, start: dt.date | None = None, days: int = 2, 
 
 def enrollment(*, official: Official, session: CourseSession, status: str = EnrollmentStatus.CONFIRMED,
                unit: Unit | None = None, **fields) -> Enrollment:
-    return Enrollment.objects.create(official=official, session=session, unit=unit or official.unit, status=status,
-                                     **fields)
+    row = Enrollment.objects.create(official=official, session=session, unit=unit or official.unit, status=status,
+                                    **fields)
+    # Rows written directly, not through the services: keep the session's seat counters true as they would be.
+    session_recount_seats(sessions=CourseSession.objects.filter(pk=session.pk))
+    return row
 
 
 def certificate(*, enrollment: Enrollment, expires_on: dt.date | None = None, **fields):

@@ -22,10 +22,13 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.text import capfirst
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from wagtail.coreutils import multigetattr
 
 CSV_DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CSV_BOM = codecs.BOM_UTF8.decode("utf-8")
@@ -107,7 +110,6 @@ def with_bom(lines: Iterator[str]) -> Iterator[str]:
 def _resolve(item: Any, accessor: str) -> Any:
     """``multigetattr`` that stops at an empty link: an audit entry without a user exports an empty cell
     (Wagtail's own lookup raises "Failed lookup for key [username]" and the export answers 500)."""
-    from wagtail.coreutils import multigetattr
 
     head, _, rest = accessor.partition(".")
     value = multigetattr(item, head)
@@ -119,8 +121,6 @@ def _resolve(item: Any, accessor: str) -> Any:
 def field_heading(model: type, accessor: str) -> str:
     """The column heading of a dotted path or a ``get_<field>_display`` from the models' own (translated)
     verbose names: "unit.code" on an enrollment reads "Mã (đơn vị)", never the raw path."""
-    from django.core.exceptions import FieldDoesNotExist
-    from django.utils.text import capfirst
 
     parts = accessor.split(".")
     current, owners = model, []

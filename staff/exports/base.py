@@ -17,18 +17,26 @@ import datetime as dt
 import io
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO, ClassVar
 
 from django.conf import settings
 from openpyxl import Workbook
+from openpyxl.styles import Font
 
 from training_site.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, csv_text, xlsx_cell
 
+# Exports and reports are documents of the Vietnamese administration: written in Vietnamese whoever asks.
+EXPORT_LANGUAGE = "vi"
 FORMATS = ("xlsx", "csv")
 
 Row = list[Any]
+
+
+def choice_labels(choices: Iterable[tuple[str, Any]]) -> dict[str, str]:
+    """Choice values → their labels in the active language (call it inside the export's language)."""
+    return {value: str(label) for value, label in choices}
 
 
 def chunk_rows() -> int:
@@ -90,7 +98,6 @@ def _xlsx_cell(sheet, value: Any, *, bold_font=None) -> Any:
 def write_xlsx(exporter: Exporter, stream: BinaryIO, *,
                on_progress: Callable[[int], None] | None = None) -> int:
     """Write the exporter's preamble, header and rows to ``stream`` as XLSX; return the data rows written."""
-    from openpyxl.styles import Font
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=str(exporter.sheet_title)[:31])

@@ -1,34 +1,22 @@
-"""Training records: one official's personnel training record, and a unit's records for a year.
-
-Both read with one ``values_list`` query streamed in chunks; the certificate serial comes from a
-subquery in the same statement, and choice codes are turned into labels from dicts built once, so the
-number of queries does not grow with the number of rows.
-"""
+"""(keep)"""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from courses.models import CredentialType, ProgrammeType
-
-from ..models import Category, Certificate, CertificateStatus, Enrollment, EnrollmentStatus, Gender, Official, Unit
-from ..reports.scope import UnitScope, unit_scope
-from .base import Exporter, Row, chunk_rows
+from staff.exports.base import Exporter, Row, choice_labels, chunk_rows
+from staff.models import Category, Certificate, CertificateStatus, Enrollment, EnrollmentStatus, Gender, Official, Unit
+from staff.selectors.reporting import ReportUnits, report_units
 
 
 def _serial_subquery() -> Subquery:
     # The valid certificate of the enrollment, if any (at most one, by a unique constraint).
     return Subquery(Certificate.objects.filter(enrollment=OuterRef("pk"), status=CertificateStatus.VALID)
                     .values("serial")[:1])
-
-
-def _labels(choices) -> dict[str, str]:
-    # Evaluated inside the caller's translation.override, once per export.
-    return {value: str(label) for value, label in choices}
 
 
 def completed_enrollments(*, using: str = "default") -> QuerySet[Enrollment]:
@@ -76,7 +64,7 @@ class PersonnelRecordExporter(Exporter):
         return self.queryset().count()
 
     def data(self) -> Iterator[Row]:
-        credentials = _labels(CredentialType.choices)
+        credentials = choice_labels(CredentialType.choices)
         rows = self.queryset().annotate(serial=_serial_subquery()).values_list(
             "session__course__title", "session__start_date", "session__end_date", "periods_earned",
             "session__course__content_group__name", "session__course__credential_type", "serial",
@@ -93,16 +81,16 @@ class TrainingRecordsExporter(Exporter):
     name = "training_records"
     filter_fields = ("year", "unit", "mapped")
 
-    def __init__(self, *, year: int, unit: Unit | None = None, mapped: bool = False, scope: UnitScope | None = None,
+    def __init__(self, *, year: int, unit: Unit | None = None, mapped: bool = False, scope: ReportUnits | None = None,
                  using: str = "default"):
         self.year, self.unit, self.mapped, self.using = year, unit, mapped, using
         self._scope = scope
         self.sheet_title = _("Training records")
 
     @property
-    def scope(self) -> UnitScope:
+    def scope(self) -> ReportUnits:
         if self._scope is None:
-            self._scope = unit_scope(self.unit, mapped=self.mapped, using=self.using)
+            self._scope = report_units(self.unit, mapped=self.mapped, using=self.using)
         return self._scope
 
     def filename(self, fmt: str) -> str:
@@ -122,8 +110,8 @@ class TrainingRecordsExporter(Exporter):
         return self.queryset().count()
 
     def data(self) -> Iterator[Row]:
-        genders, categories = _labels(Gender.choices), _labels(Category.choices)
-        programmes, credentials = _labels(ProgrammeType.choices), _labels(CredentialType.choices)
+        genders, categories = choice_labels(Gender.choices), choice_labels(Category.choices)
+        programmes, credentials = choice_labels(ProgrammeType.choices), choice_labels(CredentialType.choices)
         rows = self.queryset().order_by("pk").annotate(serial=_serial_subquery()).values_list(
             "official__employee_code", "official__full_name", "official__gender", "official__category",
             "official__rank__code", "unit__name", "official__unit__name", "session__course__title",
@@ -136,20 +124,3 @@ class TrainingRecordsExporter(Exporter):
             yield [code, name, genders.get(gender, gender), categories.get(category, category), rank or "",
                    unit, unit_today or "", title, group or "", programmes.get(programme, programme),
                    credentials.get(credential, credential), start, end, periods, serial or ""]
-
-
-def personnel_record_context(official: Official, *, rows_per_table: int = 35) -> dict:
-    """What ``templates/pdf/personnel_record.html`` needs: the details and the rows in page-sized tables
-    (xhtml2pdf lays a table out in time quadratic in its rows)."""
-    exporter = PersonnelRecordExporter(official)
-    rows = list(exporter.data())  # one official's record: tens of rows, not thousands
-    chunks = [rows[start:start + rows_per_table] for start in range(0, len(rows), rows_per_table)]
-    total = sum(row[4] or 0 for row in rows)
-    return {"official": official, "details": exporter.details(), "header": exporter.header(), "chunks": chunks,
-            "total_periods": total, "count": len(rows), "today": dt.date.today()}
-
-
-def personnel_record_pdf(official: Official) -> bytes:
-    from ..pdf import render_pdf
-
-    return render_pdf("personnel_record.html", personnel_record_context(official))

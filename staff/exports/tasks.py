@@ -1,8 +1,8 @@
 """Exports too big for a request, run by a django-tasks task with progress and an owner-only download.
 
 ``export_job_start`` records an ``ExportJob`` and enqueues ``run_export_job`` once the transaction
-commits (a rolled-back request never starts a job). The task claims the job with a conditional UPDATE
-from QUEUED to RUNNING and checks the count, so a second run (a retry, a second worker) does nothing.
+commits; every change of the job's state is a service of ``staff.services.exports`` (claim, progress,
+finish, fail), so that a second run (a retry, a second worker) does nothing.
 
 The workbook is built in a local temporary file (a zip cannot be appended to an object store piece by
 piece), with ``rows_done`` updated after every chunk. Only when the whole file is written is it saved
@@ -18,21 +18,19 @@ import tempfile
 import uuid
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import transaction
 from django.utils import timezone, translation
 from django_tasks import task
 
-from ..models import AuditAction, ExportJob, ExportStatus, Unit
-from ..services.audit import audit_record
-from .base import Exporter, write_export
-from .records import TrainingRecordsExporter
+from staff.exports.base import EXPORT_LANGUAGE, Exporter, write_export
+from staff.exports.records import TrainingRecordsExporter
+from staff.models import ExportJob, ExportStatus, Unit
+from staff.services.exports import export_job_claim, export_job_fail, export_job_finish, export_job_progress
+from staff.services.exports import export_job_start as job_start
 
 logger = logging.getLogger(__name__)
-
-ERROR_LENGTH = 2000
-
 
 def _training_records(params: dict[str, Any]) -> Exporter:
     unit = Unit.objects.get(code=params["unit"]) if params.get("unit") else None
@@ -47,48 +45,37 @@ def build_exporter(kind: str, params: dict[str, Any]) -> Exporter:
     return EXPORTERS[kind](params)
 
 
-def export_job_start(*, user, kind: str, params: dict[str, Any], rows_total: int | None = None) -> ExportJob:
-    """Record the job and enqueue it after commit; ``params`` holds the filters and ``format``."""
+def export_job_start(*, user: User, kind: str, params: dict[str, Any], rows_total: int | None = None) -> ExportJob:
+    """Record the job and run it in the background; ``params`` holds the filters and ``format``."""
     if kind not in EXPORTERS:
         raise ValueError(kind)
-    job = ExportJob.objects.create(user=user, kind=kind, params=params, rows_total=rows_total)
-    job_id = job.pk
-    transaction.on_commit(lambda: run_export_job.enqueue(job_id=job_id))
-    return job
+    return job_start(user=user, kind=kind, params=params, rows_total=rows_total,
+                     enqueue=lambda job_id: run_export_job.enqueue(job_id=job_id))
 
 
 @task()
 def run_export_job(*, job_id: int) -> str:
-    # Claim: only one run moves the job out of QUEUED; any other run (or a finished job) stops here.
-    if not ExportJob.objects.filter(pk=job_id, status=ExportStatus.QUEUED).update(status=ExportStatus.RUNNING):
+    if not export_job_claim(job_id=job_id):
         return "skipped"
     job = ExportJob.objects.select_related("user").get(pk=job_id)
     fmt = job.params.get("format", "xlsx")
     stored_name = ""
     try:
-        with translation.override(job.params.get("language", "vi")):
+        with translation.override(job.params.get("language", EXPORT_LANGUAGE)):
             exporter = build_exporter(job.kind, job.params)
-            total = exporter.count()
-            ExportJob.objects.filter(pk=job_id).update(rows_total=total)
+            export_job_progress(job_id=job_id, rows_total=exporter.count())
             with tempfile.TemporaryFile() as scratch:
-                written = write_export(exporter, scratch, fmt, on_progress=lambda done: ExportJob.objects.filter(
-                    pk=job_id).update(rows_done=done))
+                written = write_export(exporter, scratch, fmt,
+                                       on_progress=lambda done: export_job_progress(job_id=job_id, rows_done=done))
                 scratch.seek(0)
                 filename = exporter.filename(fmt)
                 stored_name = default_storage.save(
                     f"exports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}-{filename}", File(scratch))
-        ExportJob.objects.filter(pk=job_id, status=ExportStatus.RUNNING).update(
-            status=ExportStatus.DONE, file=stored_name, filename=filename, rows_done=written,
-            rows_total=written, finished_at=timezone.now(), error="")
+        export_job_finish(job=job, stored_name=stored_name, filename=filename, rows=written)
     except Exception as exc:  # any failure of the export is recorded on the job, never half-finished
         logger.exception("Export job %s failed", job_id)
         if stored_name:
             default_storage.delete(stored_name)
-        ExportJob.objects.filter(pk=job_id).update(status=ExportStatus.FAILED, file="", error=str(exc)[:ERROR_LENGTH],
-                                                   finished_at=timezone.now())
-        audit_record(user=job.user, action=AuditAction.EXPORT, obj=job, summary=f"{job.kind} failed",
-                     kind=job.kind, filters=job.params, status=ExportStatus.FAILED)
+        export_job_fail(job=job, error=str(exc))
         return ExportStatus.FAILED
-    audit_record(user=job.user, action=AuditAction.EXPORT, obj=job, summary=f"{job.kind}: {written} rows",
-                 kind=job.kind, filters=job.params, rows=written, status=ExportStatus.DONE)
     return ExportStatus.DONE

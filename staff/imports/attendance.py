@@ -15,16 +15,15 @@ from django.utils.translation import gettext as _
 
 from courses.models import CourseSession
 from courses.text import fold
-
-from ..models import Attendance, AuditAction, EnrollmentStatus
-from ..services.attendance import enrollment_set_result, roster
-from ..services.audit import audit_record
-from ..services.roster import attendance_bulk_import
-from . import fields as f
-from .limits import ImportRefusedError, UploadLimits, check_upload
-from .reader import alias_resolver, read_sheet
-from .report import UNCHANGED, UPDATED, ImportReport, RowError, RowOutcome, file_sha256
-from .sheets import ATTENDANCE_CODE, ATTENDANCE_NAME, ATTENDANCE_RESULT, ATTENDANCE_UNIT, RESULT_VALUES
+from staff.imports import fields as f
+from staff.imports.limits import ImportRefusedError, UploadLimits, check_upload
+from staff.imports.reader import alias_resolver, read_sheet
+from staff.imports.report import UNCHANGED, UPDATED, ImportReport, RowError, RowOutcome, file_sha256
+from staff.imports.sheets import ATTENDANCE_CODE, ATTENDANCE_NAME, ATTENDANCE_RESULT, ATTENDANCE_UNIT, RESULT_VALUES
+from staff.models import Attendance, AuditAction, EnrollmentStatus
+from staff.selectors.enrollment import roster
+from staff.services.attendance import attendance_bulk_import, enrollment_set_result
+from staff.services.audit import audit_record
 
 DAY_PREFIX = "day:"
 PRESENT = {"x", "co", "1", "true", "v", "✓", "✔"}

@@ -17,8 +17,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from courses.text import fold
-
-from ..models import Category, Gender, Official, OfficialStatus
+from staff.models import Category, Gender, Official, OfficialStatus
 
 
 class CellError(ValueError):

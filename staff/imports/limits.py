@@ -13,6 +13,7 @@ import zipfile
 from dataclasses import dataclass
 from typing import IO
 
+import openpyxl.xml
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
@@ -53,7 +54,6 @@ class UploadLimits:
 
 def ensure_defusedxml() -> None:
     """openpyxl parses XML safely (no entity expansion bombs) only when defusedxml is installed."""
-    import openpyxl.xml
 
     if not openpyxl.xml.DEFUSEDXML:
         raise ImproperlyConfigured(

@@ -14,11 +14,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+import openpyxl
 from django.utils.translation import gettext as _
 
 from courses.text import fold
-
-from .limits import ImportRefusedError, UploadLimits
+from staff.imports.limits import ImportRefusedError, UploadLimits
 
 # A header maps to a canonical key, or to None when the column is not ours.
 HeaderResolver = Callable[[Any], "str | None"]
@@ -73,7 +73,6 @@ def _raw_rows(stream: IO[bytes], kind: str, limits: UploadLimits) -> Iterator[tu
 
 
 def _xlsx_rows(stream: IO[bytes], limits: UploadLimits) -> Iterator[tuple[int, list[Any]]]:
-    import openpyxl
 
     try:
         workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)

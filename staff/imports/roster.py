@@ -16,15 +16,15 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import MAJORITY_ETHNICITY, AuditAction, Official, OfficialStatus, Rank, Unit, UnitAssignment
-from ..scoping import HR_ROLES, units_in_scope
-from ..selectors import successor_map, units_valid_on
-from ..services.audit import audit_record
-from ..services.roster import OfficialChange, officials_bulk_upsert
-from . import fields as f
-from .limits import ImportRefusedError, UploadLimits, check_upload
-from .reader import Row, alias_resolver, read_sheet
-from .report import CREATED, UNCHANGED, UPDATED, ImportReport, RowError, RowOutcome, file_sha256
+from staff.access import HR_ROLES, units_in_scope
+from staff.imports import fields as f
+from staff.imports.limits import ImportRefusedError, UploadLimits, check_upload
+from staff.imports.reader import Row, alias_resolver, read_sheet
+from staff.imports.report import CREATED, UNCHANGED, UPDATED, ImportReport, RowError, RowOutcome, file_sha256
+from staff.models import MAJORITY_ETHNICITY, AuditAction, Official, OfficialStatus, Rank, Unit, UnitAssignment
+from staff.selectors.organisation import successor_map, units_valid_on
+from staff.services.audit import audit_record
+from staff.services.people import OfficialChange, officials_bulk_upsert
 
 CHUNK = 1000  # codes per "IN (...)" query: stays under every database's parameter limit
 PLAIN_FIELDS = ("full_name", "date_of_birth", "gender", "ethnicity", "category", "job_position",

@@ -6,13 +6,14 @@ import datetime as dt
 import io
 
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
 
 from courses.models import CourseSession
+from staff.imports import fields as f
+from staff.models import Attendance, EnrollmentStatus, Result
+from staff.selectors.enrollment import roster
 from training_site.spreadsheets import xlsx_cell
-
-from ..models import Attendance, EnrollmentStatus, Result
-from ..services.attendance import roster
-from . import fields as f
 
 INSTRUCTIONS_SHEET = "Hướng dẫn"  # the sheet's name is part of the format, like the headers
 ROSTER_SHEET = "Danh sách cán bộ"
@@ -31,8 +32,6 @@ def _save(workbook) -> bytes:
 
 def roster_template(*, example_unit: str = "P-KHUONGMAI") -> bytes:
     """The roster template: Vietnamese headers, one synthetic example row, and the instructions sheet."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
 
     workbook = Workbook()
     sheet = workbook.active
@@ -107,7 +106,6 @@ def _column_help(key: str) -> str:
 
 def attendance_sheet(session: CourseSession) -> bytes:
     """The class's confirmed participants with one column per day, pre-filled with what is recorded."""
-    from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(ATTENDANCE_SHEET)

@@ -1,46 +1,48 @@
-"""staff's models, split by subject: the organisation and its people, enrollment, certificates."""
+"""staff's models, one module per subject; import them from here (``from staff.models import Enrollment``).
 
+organisation.py  units with validity dates and successions, roles users hold in them
+people.py        officials, their ranks and dated unit assignments
+enrollment.py    enrollments, seats reserved per unit, the status history
+attendance.py    attendance per class day
+certificates.py  certificates and their per-organizer serial counters, expiry reminders
+calendars.py     each official's calendar feed token
+replication.py   adoptions of best practices, their history and results
+feedback.py      participants' feedback on a session
+compliance.py    the yearly training rule, units' training plans
+audit.py         the audit log
+exports.py       background export jobs
+"""
+
+from courses.models import AdoptionStatus  # the adoption stages are the practice's vocabulary
+
+from .attendance import Attendance, AttendanceMethod
+from .audit import AuditAction, AuditEntry
+from .calendars import CalendarFeed
 from .certificates import Certificate, CertificateReminder, CertificateSerial, CertificateStatus
+from .compliance import TrainingPlan, TrainingRequirement
 from .enrollment import (
     ACTIVE_STATUSES,
     AWAITING_APPROVAL,
     CANCELLABLE_STATUSES,
     SEAT_HOLDING_STATUSES,
-    Attendance,
-    AttendanceMethod,
-    CalendarFeed,
     Enrollment,
     EnrollmentEvent,
     EnrollmentStatus,
     Result,
     SeatReservation,
 )
-from .exchange import Adoption, AdoptionEvent, AdoptionResult, AdoptionStatus, Feedback
-from .hr import AuditAction, AuditEntry, ExportJob, ExportStatus, TrainingPlan, TrainingRequirement
-from .organisation import (
-    MAJORITY_ETHNICITY,
-    UNIT_CODE_RE,
-    Category,
-    Gender,
-    Official,
-    OfficialStatus,
-    Rank,
-    Role,
-    RoleAssignment,
-    SuccessionKind,
-    Unit,
-    UnitAssignment,
-    UnitKind,
-    UnitSuccession,
-)
+from .exports import ExportJob, ExportStatus
+from .feedback import Feedback
+from .organisation import UNIT_CODE_RE, Role, RoleAssignment, SuccessionKind, Unit, UnitKind, UnitSuccession
+from .people import MAJORITY_ETHNICITY, Category, Gender, Official, OfficialStatus, Rank, UnitAssignment
+from .replication import Adoption, AdoptionEvent, AdoptionResult
 
 __all__ = [
     "ACTIVE_STATUSES", "AWAITING_APPROVAL", "CANCELLABLE_STATUSES", "MAJORITY_ETHNICITY", "SEAT_HOLDING_STATUSES",
-    "UNIT_CODE_RE", "Attendance", "AttendanceMethod", "CalendarFeed", "Category", "Certificate",
+    "UNIT_CODE_RE", "Adoption", "AdoptionEvent", "AdoptionResult", "AdoptionStatus", "Attendance",
+    "AttendanceMethod", "AuditAction", "AuditEntry", "CalendarFeed", "Category", "Certificate",
     "CertificateReminder", "CertificateSerial", "CertificateStatus", "Enrollment", "EnrollmentEvent",
-    "EnrollmentStatus", "Gender",
-    "Official", "OfficialStatus", "Rank", "Result", "Role", "RoleAssignment", "SeatReservation", "SuccessionKind",
+    "EnrollmentStatus", "ExportJob", "ExportStatus", "Feedback", "Gender", "Official", "OfficialStatus", "Rank",
+    "Result", "Role", "RoleAssignment", "SeatReservation", "SuccessionKind", "TrainingPlan", "TrainingRequirement",
     "Unit", "UnitAssignment", "UnitKind", "UnitSuccession",
-    "Adoption", "AdoptionEvent", "AdoptionResult", "AdoptionStatus", "Feedback",
-    "AuditAction", "AuditEntry", "ExportJob", "ExportStatus", "TrainingPlan", "TrainingRequirement",
 ]

@@ -10,10 +10,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from courses.models import CredentialType
+from courses.models.reference import CredentialType
 
 from .enrollment import Enrollment
-from .organisation import Official, Unit
+from .organisation import Unit
+from .people import Official
 
 
 class CertificateSerial(models.Model):

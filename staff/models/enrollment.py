@@ -1,5 +1,4 @@
-"""Enrollment: an official's place in a session, from request to completion, with its history,
-reserved seats per unit and attendance per day."""
+"""Enrollments in sessions: statuses, seats reserved per unit, the status history."""
 
 from __future__ import annotations
 
@@ -8,7 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .organisation import Official, Unit
+from .organisation import Unit
+from .people import Official
 
 STATUS_LENGTH = 20
 
@@ -29,9 +29,15 @@ class EnrollmentStatus(models.TextChoices):
 # seat is held for the person it was offered to until they accept, decline or the offer lapses.
 SEAT_HOLDING_STATUSES = (EnrollmentStatus.PENDING, EnrollmentStatus.PENDING_ORGANIZER, EnrollmentStatus.OFFERED,
                          EnrollmentStatus.CONFIRMED, EnrollmentStatus.COMPLETED, EnrollmentStatus.NOT_COMPLETED)
+
+
 # Statuses that make an enrollment "active": at most one per official and session.
 ACTIVE_STATUSES = (*SEAT_HOLDING_STATUSES, EnrollmentStatus.WAITLISTED)
+
+
 AWAITING_APPROVAL = (EnrollmentStatus.PENDING, EnrollmentStatus.PENDING_ORGANIZER)
+
+
 # Statuses an official (or their HR) may still cancel: the class has not been closed yet.
 CANCELLABLE_STATUSES = (*AWAITING_APPROVAL, EnrollmentStatus.OFFERED, EnrollmentStatus.CONFIRMED,
                         EnrollmentStatus.WAITLISTED)
@@ -141,47 +147,3 @@ class EnrollmentEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enrollment_id}: {self.from_status or '∅'} → {self.to_status}"
-
-
-class AttendanceMethod(models.TextChoices):
-    ORGANIZER = "organizer", _("Marked by the organizer")
-    SELF_CHECKIN = "self", _("Self check-in")
-    IMPORT = "import", _("Imported")
-
-
-class Attendance(models.Model):
-    """Presence of one enrolled official on one day of the session. No row means not marked (absent)."""
-
-    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="attendance")
-    day = models.DateField(_("day"))
-    present = models.BooleanField(_("present"), default=True)
-    method = models.CharField(_("how"), max_length=10, choices=AttendanceMethod.choices,
-                              default=AttendanceMethod.ORGANIZER)
-    marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("marked by"), null=True, blank=True,
-                                  on_delete=models.SET_NULL, related_name="+")
-    marked_at = models.DateTimeField(_("marked at"), auto_now=True)
-
-    class Meta:
-        ordering = ("day", "enrollment")
-        verbose_name = _("attendance")
-        verbose_name_plural = _("attendance")
-        constraints = [models.UniqueConstraint(fields=["enrollment", "day"], name="one_attendance_per_day")]
-
-    def __str__(self) -> str:
-        return f"{self.enrollment_id} {self.day:%d/%m/%Y}: {'present' if self.present else 'absent'}"
-
-
-class CalendarFeed(models.Model):
-    """The secret behind an official's personal iCal feed; resetting it cuts off old subscriptions."""
-
-    official = models.OneToOneField(Official, on_delete=models.CASCADE, related_name="calendar_feed")
-    token = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("calendar feed")
-        verbose_name_plural = _("calendar feeds")
-
-    def __str__(self) -> str:
-        return f"feed of {self.official_id}"
-

@@ -1,8 +1,4 @@
-"""People and the organisation: units with their 2025 lineage, officials, ranks, roles.
-
-Units form a tree held as a materialised path of codes ("HN/P-KHUONGDINH/"), so that "this unit and
-everything under it" is one indexed ``LIKE 'prefix%'`` query on every database.
-"""
+"""Units with their 2025 lineage, and the roles users hold in them."""
 
 from __future__ import annotations
 
@@ -15,8 +11,6 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-
-from courses.text import fold
 
 UNIT_CODE_RE = re.compile(r"^[A-Za-z0-9._-]+$")
 
@@ -150,150 +144,6 @@ class UnitSuccession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.predecessor} → {self.successor} ({self.effective_date:%d/%m/%Y})"
-
-
-class Category(models.TextChoices):
-    """The four kinds of people the city trains."""
-
-    CADRE = "can_bo", _("Cadre (cán bộ)")
-    CIVIL_SERVANT = "cong_chuc", _("Civil servant (công chức)")
-    PUBLIC_EMPLOYEE = "vien_chuc", _("Public employee (viên chức)")
-    COMMUNE_PART_TIME = "khong_chuyen_trach", _("Commune part-time staff")
-
-
-class Rank(models.Model):
-    """A civil-service rank (ngạch), e.g. 01.003 chuyên viên; tier 1 is the highest."""
-
-    code = models.CharField(_("code"), max_length=20, unique=True)
-    name = models.CharField(_("name"), max_length=150)
-    tier = models.PositiveSmallIntegerField(_("tier"), help_text=_("1 = senior specialist level, 5 = staff level"))
-    category = models.CharField(_("category"), max_length=20, choices=Category.choices, blank=True)
-
-    class Meta:
-        ordering = ("tier", "code")
-        verbose_name = _("rank")
-        verbose_name_plural = _("ranks")
-
-    def __str__(self) -> str:
-        return f"{self.code} – {self.name}"
-
-
-class Gender(models.TextChoices):
-    FEMALE = "female", _("Female")
-    MALE = "male", _("Male")
-    OTHER = "other", _("Other")
-
-
-class OfficialStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
-    TRANSFERRED = "transferred", _("Transferred out")
-    RETIRED = "retired", _("Retired")
-
-
-MAJORITY_ETHNICITY = "Kinh"
-
-
-class Official(models.Model):
-    """A cadre, civil servant or public employee on the city's roster."""
-
-    employee_code = models.CharField(_("employee code"), max_length=30, unique=True)
-    full_name = models.CharField(_("full name"), max_length=150)
-    # Folded copy of the name: diacritics-insensitive search with one index on every database.
-    search_name = models.CharField(max_length=150, editable=False, db_index=True)
-    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
-    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
-    ethnicity = models.CharField(_("ethnicity"), max_length=50, default=MAJORITY_ETHNICITY)
-    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
-    rank = models.ForeignKey(Rank, verbose_name=_("rank"), null=True, blank=True, on_delete=models.PROTECT)
-    job_position = models.CharField(_("job position"), max_length=200, blank=True)
-    leadership_position = models.CharField(
-        _("leadership position"), max_length=200, blank=True, help_text=_("Empty if the official holds none.")
-    )
-    # The unit of the open assignment, kept by official_assign_unit() so that lists and scope
-    # filter on one indexed column instead of joining the assignment history for 100,000 people.
-    unit = models.ForeignKey(
-        Unit, verbose_name=_("current unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="officials"
-    )
-    status = models.CharField(_("status"), max_length=15, choices=OfficialStatus.choices, default=OfficialStatus.ACTIVE)
-    email = models.EmailField(_("e-mail"), blank=True)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("login account"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="official",
-    )
-    preferred_language = models.CharField(
-        _("preferred language"), max_length=5, choices=settings.LANGUAGES, default="vi"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        ordering = ("search_name", "employee_code")
-        verbose_name = _("official")
-        verbose_name_plural = _("officials")
-
-    def __str__(self) -> str:
-        return f"{self.full_name} ({self.employee_code})"
-
-    @property
-    def is_ethnic_minority(self) -> bool:
-        return fold(self.ethnicity) != fold(MAJORITY_ETHNICITY)
-
-    @property
-    def is_leader(self) -> bool:
-        return bool(self.leadership_position)
-
-    # Flat values for exports, which must not fail on an official without a rank or a unit.
-    @property
-    def rank_code(self) -> str:
-        return self.rank.code if self.rank_id else ""
-
-    @property
-    def rank_name(self) -> str:
-        return self.rank.name if self.rank_id else ""
-
-    @property
-    def unit_code(self) -> str:
-        return self.unit.code if self.unit_id else ""
-
-    @property
-    def unit_name(self) -> str:
-        return self.unit.name if self.unit_id else ""
-
-    def save(self, *args, **kwargs) -> None:
-        self.search_name = fold(self.full_name)
-        if kwargs.get("update_fields") is not None and "full_name" in kwargs["update_fields"]:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "search_name"}
-        super().save(*args, **kwargs)
-
-
-class UnitAssignment(models.Model):
-    """Where an official worked, from when to when: people move, and records follow the dates."""
-
-    official = models.ForeignKey(Official, on_delete=models.CASCADE, related_name="assignments")
-    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="assignments")
-    start = models.DateField(_("from"))
-    end = models.DateField(_("to"), null=True, blank=True)
-
-    class Meta:
-        ordering = ("official", "start")
-        verbose_name = _("unit assignment")
-        verbose_name_plural = _("unit assignments")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["official"], condition=Q(end__isnull=True), name="one_open_assignment_per_official"
-            ),
-            models.CheckConstraint(
-                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")), name="assignment_dates_ordered"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.official_id} @ {self.unit_id} {self.start}–{self.end or ''}"
 
 
 class Role(models.TextChoices):

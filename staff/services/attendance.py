@@ -1,13 +1,14 @@
-"""Attendance per session day, self check-in with a daily code, results and the completion rule."""
+"""(keep)"""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import hmac
+from collections.abc import Mapping
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -15,26 +16,26 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from courses.models import CourseSession, CredentialType
-
-from ..models import Attendance, AttendanceMethod, Enrollment, EnrollmentStatus, Result
-from .enrollment import EnrollmentError, _move, system_reason
+from staff.models import (
+    Attendance,
+    AttendanceMethod,
+    Enrollment,
+    EnrollmentStatus,
+    Result,
+)
+from staff.selectors.enrollment import roster
+from staff.services.certificates import certificate_issue
+from staff.services.enrollment import EnrollmentError, _move, system_reason
+from staff.services.people import BATCH
 
 # Check-in opens a little before the day starts: people arrive early and queue at the door.
 CHECKIN_EARLY = dt.timedelta(minutes=30)
+
+
 ATTENDED = gettext_noop("Attended %(n)s of %(days)s days")
+
+
 CHECKIN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read off a screen at the back of a room
-
-
-def roster(session: CourseSession):
-    """Who attends the class: enrollments holding a confirmed seat (or already closed), by name."""
-    return (
-        Enrollment.objects.filter(
-            session=session,
-            status__in=(EnrollmentStatus.CONFIRMED, EnrollmentStatus.COMPLETED, EnrollmentStatus.NOT_COMPLETED),
-        )
-        .select_related("official__unit", "official__rank")
-        .order_by("official__search_name", "pk")
-    )
 
 
 def _check_day(session: CourseSession, day: dt.date) -> None:
@@ -43,7 +44,7 @@ def _check_day(session: CourseSession, day: dt.date) -> None:
 
 
 def attendance_mark(*, session: CourseSession, day: dt.date, present_ids: set[int],
-                    by: AbstractBaseUser, seen_at: dt.datetime | None = None) -> int:
+                    by: User, seen_at: dt.datetime | None = None) -> int:
     """Record the day's attendance for the whole roster: ticked enrollments present, the others absent.
 
     One upsert for the roster, so marking again (a correction) overwrites instead of adding rows.
@@ -83,7 +84,7 @@ def checkin_window(session: CourseSession, day: dt.date) -> tuple[dt.datetime, d
     return start, end
 
 
-def attendance_self_checkin(*, enrollment: Enrollment, code: str, by: AbstractBaseUser,
+def attendance_self_checkin(*, enrollment: Enrollment, code: str, by: User,
                             now: dt.datetime | None = None) -> Attendance:
     """Check oneself in with the code shown in the room, only during that day's hours."""
     session = enrollment.session
@@ -109,7 +110,7 @@ def attendance_self_checkin(*, enrollment: Enrollment, code: str, by: AbstractBa
     return attendance
 
 
-def enrollment_set_result(*, enrollment: Enrollment, result: str, by: AbstractBaseUser) -> Enrollment:
+def enrollment_set_result(*, enrollment: Enrollment, result: str, by: User) -> Enrollment:
     if result not in (*Result.values, ""):
         raise EnrollmentError(_("Unknown result."))
     Enrollment.objects.filter(pk=enrollment.pk).update(result=result, updated_at=timezone.now())
@@ -117,14 +118,13 @@ def enrollment_set_result(*, enrollment: Enrollment, result: str, by: AbstractBa
     return enrollment
 
 
-def session_complete(*, session: CourseSession, by: AbstractBaseUser | None) -> tuple[int, int]:
+def session_complete(*, session: CourseSession, by: User | None) -> tuple[int, int]:
     """Close the class: each confirmed participant completes if they attended at least the course's
     minimum share of days (and passed, if the course has a result); certificates follow.
 
     Idempotent: only enrollments still confirmed are decided, so running it again changes nothing.
     Returns (completed, not completed).
     """
-    from .certificates import certificate_issue
 
     course = session.course
     if session.cancelled:
@@ -158,3 +158,24 @@ def session_complete(*, session: CourseSession, by: AbstractBaseUser | None) -> 
                       reason=why, periods_earned=0)
                 not_completed += 1
     return completed, not_completed
+
+
+@transaction.atomic
+def attendance_bulk_import(*, session: CourseSession, marks: Mapping[tuple[int, dt.date], bool],
+                           by: User | None) -> int:
+    """Write imported presence for (enrollment id, day) pairs of ``session``, as attendance_mark does:
+    one upsert, so importing again corrects instead of adding rows. Returns the number of present marks.
+
+    Only the pairs given are written: a sheet listing part of the class leaves the others as they were.
+    """
+    valid = set(Enrollment.objects.filter(session=session, pk__in={pk for pk, _day in marks})
+                .values_list("pk", flat=True))
+    days = set(session.day_list)
+    if any(pk not in valid or day not in days for pk, day in marks):
+        raise ValueError("Attendance can only be imported for this session's participants and days.")
+    rows = [Attendance(enrollment_id=pk, day=day, present=present, method=AttendanceMethod.IMPORT,
+                       marked_by=by if by is not None and by.is_authenticated else None)
+            for (pk, day), present in marks.items()]
+    Attendance.objects.bulk_create(rows, update_conflicts=True, unique_fields=["enrollment", "day"],
+                                   update_fields=["present", "method", "marked_by", "marked_at"], batch_size=BATCH)
+    return sum(1 for row in rows if row.present)

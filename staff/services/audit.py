@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import models
 
-from ..models import AuditEntry
+from staff.models import AuditEntry
 
 
-def audit_record(*, user: AbstractBaseUser | None, action: str, obj: models.Model | None = None,
+def audit_record(*, user: User | None, action: str, obj: models.Model | None = None,
                  summary: str = "", **detail) -> AuditEntry:
     """Write one audit line. ``detail`` must be JSON-serialisable (counts, filters, a file hash)."""
     return AuditEntry.objects.create(

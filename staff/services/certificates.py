@@ -13,15 +13,15 @@ import calendar
 import datetime as dt
 import secrets
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.models import CredentialType
-
-from ..models import (
+from staff.access import acting_user
+from staff.models import (
     AuditAction,
     Certificate,
     CertificateReminder,
@@ -31,8 +31,8 @@ from ..models import (
     EnrollmentStatus,
     Unit,
 )
-from ..notifications import notify, notify_certificate_expiring
-from .audit import audit_record
+from staff.notifications import notify, notify_certificate_expiring
+from staff.services.audit import audit_record
 
 # Days before expiry at which the official is reminded, loosest first.
 REMINDER_DAYS = (90, 30, 7)
@@ -41,9 +41,6 @@ REMINDER_DAYS = (90, 30, 7)
 class CertificateError(Exception):
     """A request the rules refuse; the message is for the person who asked."""
 
-
-def _user(by: AbstractBaseUser | None) -> AbstractBaseUser | None:
-    return by if by is not None and by.is_authenticated else None
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -72,7 +69,7 @@ def _next_number(organizer: Unit, year: int) -> int:
     return CertificateSerial.objects.values_list("last_number", flat=True).get(pk=counter_id)
 
 
-def _create(enrollment: Enrollment, *, by: AbstractBaseUser | None, issued_on: dt.date,
+def _create(enrollment: Enrollment, *, by: User | None, issued_on: dt.date,
             expires_on: dt.date | None, replaces: Certificate | None = None) -> Certificate:
     """Number and save a certificate for ``enrollment``; the caller holds the transaction."""
     course = enrollment.session.course
@@ -85,7 +82,7 @@ def _create(enrollment: Enrollment, *, by: AbstractBaseUser | None, issued_on: d
         verification_code=secrets.token_urlsafe(18), credential_type=course.credential_type,
         course_title=course.title, periods=enrollment.periods_earned or course.periods,
         start_date=enrollment.session.start_date, end_date=enrollment.session.end_date,
-        issued_on=issued_on, expires_on=expires_on, issued_by=_user(by), replaces=replaces,
+        issued_on=issued_on, expires_on=expires_on, issued_by=acting_user(by), replaces=replaces,
     )
 
 
@@ -93,7 +90,7 @@ def _valid_certificate(enrollment_id: int) -> Certificate | None:
     return Certificate.objects.filter(enrollment_id=enrollment_id, status=CertificateStatus.VALID).first()
 
 
-def certificate_issue(*, enrollment: Enrollment, by: AbstractBaseUser | None, issued_on: dt.date | None = None,
+def certificate_issue(*, enrollment: Enrollment, by: User | None, issued_on: dt.date | None = None,
                       send_notification: bool = True) -> Certificate:
     """Issue the certificate a completed enrollment earns; if it already has a valid one, return that.
 
@@ -132,14 +129,14 @@ def certificate_issue(*, enrollment: Enrollment, by: AbstractBaseUser | None, is
     return certificate
 
 
-def certificate_revoke(*, certificate: Certificate, by: AbstractBaseUser | None, reason: str) -> Certificate:
+def certificate_revoke(*, certificate: Certificate, by: User | None, reason: str) -> Certificate:
     """Withdraw a valid certificate; a reason is required. The verification page then says "revoked"."""
     reason = reason.strip()
     if not reason:
         raise CertificateError(_("Say why the certificate is revoked."))
     # Conditional UPDATE: two clicks, or a reissue at the same moment, change the row once.
     if not Certificate.objects.filter(pk=certificate.pk, status=CertificateStatus.VALID).update(
-        status=CertificateStatus.REVOKED, revoked_at=timezone.now(), revoked_by=_user(by), revoked_reason=reason[:500]
+        status=CertificateStatus.REVOKED, revoked_at=timezone.now(), revoked_by=acting_user(by), revoked_reason=reason[:500]
     ):
         raise CertificateError(_("Only a valid certificate can be revoked; reload the page."))
     certificate.refresh_from_db()
@@ -148,7 +145,7 @@ def certificate_revoke(*, certificate: Certificate, by: AbstractBaseUser | None,
     return certificate
 
 
-def certificate_reissue(*, certificate: Certificate, by: AbstractBaseUser | None, reason: str = "") -> Certificate:
+def certificate_reissue(*, certificate: Certificate, by: User | None, reason: str = "") -> Certificate:
     """Replace a valid certificate by a new one (new serial and code, issued today) for the same enrollment.
 
     Course data is copied again (a reissue usually corrects something); the expiry date stays that of
@@ -158,7 +155,7 @@ def certificate_reissue(*, certificate: Certificate, by: AbstractBaseUser | None
     with transaction.atomic():
         # The old one leaves VALID first: one valid certificate per enrollment is a database constraint.
         if not Certificate.objects.filter(pk=certificate.pk, status=CertificateStatus.VALID).update(
-            status=CertificateStatus.REPLACED, revoked_at=timezone.now(), revoked_by=_user(by),
+            status=CertificateStatus.REPLACED, revoked_at=timezone.now(), revoked_by=acting_user(by),
             revoked_reason=reason.strip()[:500],
         ):
             raise CertificateError(_("Only a valid certificate can be reissued; reload the page."))

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -25,8 +25,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from courses.models import ApprovalPolicy, CourseSession
-
-from ..models import (
+from staff.access import acting_user
+from staff.models import (
     AWAITING_APPROVAL,
     CANCELLABLE_STATUSES,
     SEAT_HOLDING_STATUSES,
@@ -37,7 +37,7 @@ from ..models import (
     SeatReservation,
     Unit,
 )
-from ..notifications import notify
+from staff.notifications import notify, session_audience_ids, session_changed
 
 
 class EnrollmentError(Exception):
@@ -52,16 +52,13 @@ def system_reason(message: str, **params) -> str:
     return text % params if params else text
 
 
-def _user(by: AbstractBaseUser | None) -> AbstractBaseUser | None:
-    return by if by is not None and by.is_authenticated else None
 
-
-def _record(enrollment: Enrollment, *, from_status: str, by: AbstractBaseUser | None, reason: str = "") -> None:
+def _record(enrollment: Enrollment, *, from_status: str, by: User | None, reason: str = "") -> None:
     EnrollmentEvent.objects.create(enrollment=enrollment, from_status=from_status, to_status=enrollment.status,
-                                   by=_user(by), reason=reason)
+                                   by=acting_user(by), reason=reason)
 
 
-def _move(enrollment: Enrollment, *, allowed: tuple[str, ...], to: str, by: AbstractBaseUser | None,
+def _move(enrollment: Enrollment, *, allowed: tuple[str, ...], to: str, by: User | None,
           reason: str = "", **changes) -> str:
     """Change the status if it is still one of ``allowed``; return the status it had. One UPDATE claims it."""
     current = Enrollment.objects.filter(pk=enrollment.pk).values_list("status", flat=True).first()
@@ -126,7 +123,7 @@ def _status_with_seat(session: CourseSession) -> str:
     return EnrollmentStatus.PENDING
 
 
-def _pass_seat_on(session: CourseSession, reservation_id: int | None, *, by: AbstractBaseUser | None) -> None:
+def _pass_seat_on(session: CourseSession, reservation_id: int | None, *, by: User | None) -> None:
     """Give a freed seat to the first in line who may have it; if nobody waits, give it back.
 
     A reserved seat goes only to someone of the reserved unit; a general seat to the first in line.
@@ -159,13 +156,13 @@ def _pass_seat_on(session: CourseSession, reservation_id: int | None, *, by: Abs
         return
 
 
-def _release(enrollment: Enrollment, previous_status: str, *, by: AbstractBaseUser | None) -> None:
+def _release(enrollment: Enrollment, previous_status: str, *, by: User | None) -> None:
     if previous_status in SEAT_HOLDING_STATUSES:
         session = CourseSession.objects.select_related("course").get(pk=enrollment.session_id)
         _pass_seat_on(session, enrollment.reservation_id, by=by)
 
 
-def session_cancel_enrollments(*, session: CourseSession, by: AbstractBaseUser | None) -> int:
+def session_cancel_enrollments(*, session: CourseSession, by: User | None) -> int:
     """The session itself is cancelled: every active enrollment ends, nobody is promoted, no seat is held.
 
     Participants holding a seat are told by the session's cancellation (an .ics CANCEL), so no
@@ -187,7 +184,28 @@ def session_cancel_enrollments(*, session: CourseSession, by: AbstractBaseUser |
     return ended
 
 
-def session_fill_from_waitlist(*, session: CourseSession, by: AbstractBaseUser | None = None) -> int:
+def session_changes_apply(*, session: CourseSession, calendar_changed: bool, by: User | None) -> None:
+    """What a saved change of a session means for its enrollments (the admin's edit view calls it).
+
+    Cancelled: the enrollments end and whoever held a seat gets the calendar cancellation. Otherwise new
+    dates, hours or place send the updated invitation and make the day-before reminder due again, and
+    more seats move the waiting list up. Mail is queued on commit of the caller's transaction.
+    """
+    if session.cancelled:
+        # Who held a seat is read before the cancellation ends their enrollments: they get the CANCEL.
+        audience = session_audience_ids(session)
+        session_cancel_enrollments(session=session, by=by)
+        if calendar_changed:
+            session_changed(session, enrollment_ids=audience)
+        return
+    if calendar_changed:
+        session_changed(session)
+        # New dates or hours: the day-before reminder is due again for the new day.
+        Enrollment.objects.filter(session=session).update(reminded_at=None)
+    session_fill_from_waitlist(session=session, by=by)  # more seats: the line moves up
+
+
+def session_fill_from_waitlist(*, session: CourseSession, by: User | None = None) -> int:
     """Give every free general seat to the next in line: after capacity was raised or a reservation
     lowered. Returns how many moved up. Idempotent."""
     moved = 0
@@ -208,7 +226,7 @@ def session_fill_from_waitlist(*, session: CourseSession, by: AbstractBaseUser |
 # --- Enrolling ------------------------------------------------------------------------------------
 
 
-def enrollment_create(*, official: Official, session: CourseSession, by: AbstractBaseUser | None,
+def enrollment_create(*, official: Official, session: CourseSession, by: User | None,
                       priority: int = 0, check_window: bool = True) -> Enrollment:
     """Enroll ``official`` in ``session``: with a seat while seats remain, otherwise on the waiting list.
 
@@ -222,7 +240,7 @@ def enrollment_create(*, official: Official, session: CourseSession, by: Abstrac
     if official.unit_id is None:
         raise EnrollmentError(_("The official has no current unit."))
     unit = official.unit
-    by_user = _user(by)
+    by_user = acting_user(by)
     nominated_by = by_user if by_user is not None and by_user.pk != official.user_id else None
     try:
         with transaction.atomic():
@@ -244,7 +262,7 @@ def enrollment_create(*, official: Official, session: CourseSession, by: Abstrac
 
 
 def enrollments_nominate(*, officials: list[Official], session: CourseSession,
-                         by: AbstractBaseUser) -> tuple[list[Enrollment], list[tuple[Official, str]]]:
+                         by: User) -> tuple[list[Enrollment], list[tuple[Official, str]]]:
     """Nominate several officials at once. Each is enrolled on their own: one already enrolled does
     not stop the others. Returns (enrolled, [(official, why not)])."""
     done: list[Enrollment] = []
@@ -272,7 +290,7 @@ def overlapping_enrollments(*, official: Official, session: CourseSession) -> li
 # --- Approval -------------------------------------------------------------------------------------
 
 
-def enrollment_approve(*, enrollment: Enrollment, by: AbstractBaseUser, reason: str = "") -> Enrollment:
+def enrollment_approve(*, enrollment: Enrollment, by: User, reason: str = "") -> Enrollment:
     """One approval step: the unit's HR first, then the organizer if the course asks for both.
 
     Who may take which step is checked by the caller through ``staff.scoping.approval_stage_for``.
@@ -290,7 +308,7 @@ def enrollment_approve(*, enrollment: Enrollment, by: AbstractBaseUser, reason: 
     return enrollment
 
 
-def enrollment_reject(*, enrollment: Enrollment, by: AbstractBaseUser, reason: str) -> Enrollment:
+def enrollment_reject(*, enrollment: Enrollment, by: User, reason: str) -> Enrollment:
     """Refuse an enrollment awaiting approval; a reason is required, and the seat goes to the next in line."""
     if not reason.strip():
         raise EnrollmentError(_("Say why the enrollment is rejected."))
@@ -306,7 +324,7 @@ def enrollment_reject(*, enrollment: Enrollment, by: AbstractBaseUser, reason: s
 # --- Leaving and offers ---------------------------------------------------------------------------
 
 
-def enrollment_cancel(*, enrollment: Enrollment, by: AbstractBaseUser | None, reason: str = "",
+def enrollment_cancel(*, enrollment: Enrollment, by: User | None, reason: str = "",
                       check_deadline: bool = False) -> Enrollment:
     """Cancel an enrollment; a freed seat goes to the first in line, or back to the session.
 
@@ -327,7 +345,7 @@ def enrollment_cancel(*, enrollment: Enrollment, by: AbstractBaseUser | None, re
     return enrollment
 
 
-def offer_accept(*, enrollment: Enrollment, by: AbstractBaseUser) -> Enrollment:
+def offer_accept(*, enrollment: Enrollment, by: User) -> Enrollment:
     if enrollment.offer_expires_at and enrollment.offer_expires_at < timezone.now():
         raise EnrollmentError(_("This offer has lapsed."))
     with transaction.atomic():
@@ -338,7 +356,7 @@ def offer_accept(*, enrollment: Enrollment, by: AbstractBaseUser) -> Enrollment:
     return enrollment
 
 
-def offer_decline(*, enrollment: Enrollment, by: AbstractBaseUser) -> Enrollment:
+def offer_decline(*, enrollment: Enrollment, by: User) -> Enrollment:
     with transaction.atomic():
         _lock_session(enrollment.session_id)
         _move(enrollment, allowed=(EnrollmentStatus.OFFERED,), to=EnrollmentStatus.CANCELLED, by=by,

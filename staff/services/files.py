@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.core.files.storage import Storage
 
-from ..models import ExportJob
+from staff.models import ExportJob
 
 
 def prune_files(*, storage: Storage, exports_before: dt.datetime, uploads_before: dt.datetime) -> tuple[int, int]:

@@ -10,12 +10,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from ..calendars import calendar_feed_reset, cancellation_ics, feed_ics, invitation_ics
-from ..models import CalendarFeed, Enrollment, EnrollmentStatus, Official
+from staff.calendars import cancellation_ics, feed_ics, invitation_ics
+from staff.models import CalendarFeed, Enrollment, EnrollmentStatus, Official
+from staff.services.calendars import calendar_feed_reset
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 
@@ -56,10 +56,3 @@ def calendar_feed_reset_view(request: HttpRequest) -> HttpResponse:
     calendar_feed_reset(official=official)
     messages.success(request, _("Your calendar address has been changed; subscribe again with the new one."))
     return redirect("my_training")
-
-
-urlpatterns = [
-    path("lich/dat-lai/", calendar_feed_reset_view, name="calendar_feed_reset"),
-    path("lich/<str:token>.ics", calendar_feed, name="calendar_feed"),
-    path("ghi-danh/<int:pk>/lich.ics", enrollment_ics, name="enrollment_ics"),
-]

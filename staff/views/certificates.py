@@ -11,14 +11,13 @@ import io
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from ..certificates_pdf import certificate_filename, certificate_pdf
-from ..models import Certificate, CertificateStatus
-from ..scoping import certificates_in_scope, get_in_scope_or_404
+from staff.access import certificates_in_scope, get_in_scope_or_404
+from staff.models import Certificate, CertificateStatus
+from staff.pdf.certificates import certificate_filename, certificate_pdf
 
 CODE_MAX_LENGTH = 40
 
@@ -74,10 +73,3 @@ def certificate_download(request: HttpRequest, pk: int) -> FileResponse:
     )
     return FileResponse(io.BytesIO(certificate_pdf(certificate)), as_attachment=True,
                         filename=certificate_filename(certificate), content_type="application/pdf")
-
-
-urlpatterns = [
-    path("xac-minh/", certificate_verify_form, name="certificate_verify_form"),
-    path("xac-minh/<str:code>/", certificate_verify, name="certificate_verify"),
-    path("chung-chi/<int:pk>/pdf/", certificate_download, name="certificate_download"),
-]

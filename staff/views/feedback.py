@@ -11,20 +11,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ..models import Feedback
-from ..services.exchange import (
+from staff.access import own_official_or_404
+from staff.models import Feedback
+from staff.services.feedback import (
     FEEDBACK_WINDOW_DAYS,
     RATING_LABELS,
     RATING_NAMES,
-    ExchangeError,
+    FeedbackError,
     feedback_submit,
     feedback_window,
 )
-from .enrollment import _official
 
 SCALE = [(value, str(value)) for value in range(1, 6)]
 
@@ -44,7 +43,7 @@ class FeedbackForm(forms.Form):
 
 @login_required
 def enrollment_feedback(request: HttpRequest, pk: int) -> HttpResponse:
-    official = _official(request)
+    official = own_official_or_404(request, "unit")
     enrollment = get_object_or_404(official.enrollments.select_related("session__course"), pk=pk)
     existing = Feedback.objects.filter(enrollment=enrollment).first()
     allowed, why = feedback_window(enrollment)
@@ -55,7 +54,7 @@ def enrollment_feedback(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             feedback_submit(enrollment=enrollment, **{name: data[name] for name in RATING_NAMES},
                             comment=data["comment"], by=request.user)
-        except ExchangeError as exc:
+        except FeedbackError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("Thank you: your feedback is saved."))
@@ -65,8 +64,3 @@ def enrollment_feedback(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form, "enrollment": enrollment, "session": enrollment.session, "course": enrollment.session.course,
         "existing": existing, "allowed": allowed, "why": why, "window_days": FEEDBACK_WINDOW_DAYS,
     }, status=status)
-
-
-urlpatterns = [
-    path("ghi-danh/<int:pk>/danh-gia/", enrollment_feedback, name="enrollment_feedback"),
-]

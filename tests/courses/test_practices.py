@@ -17,8 +17,8 @@ from staff.models import (
     Feedback,
     SeatReservation,
 )
-from staff.services import enrollment_create
-from staff.services.exchange_seats import exchange_reserve_seats
+from staff.services.enrollment import enrollment_create
+from staff.services.replication import exchange_reserve_seats
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -200,7 +200,7 @@ def test_reserve_seats_per_invited_unit_is_idempotent(exchange, ward_b):
 def test_a_unit_no_longer_invited_gives_back_the_seats_its_officials_do_not_hold(exchange, ward_b):
     upcoming = factories.session(course=exchange, capacity=10)
     exchange_reserve_seats(page=exchange)
-    from staff.services import enrollment_create
+    from staff.services.enrollment import enrollment_create
 
     enrollment_create(official=factories.official(unit=ward_b), session=upcoming, by=None)
     exchange.invited_units.remove(ward_b)
@@ -219,7 +219,7 @@ def test_invited_officials_get_their_reserved_seats_and_uninvited_wait(exchange,
     exchange_reserve_seats(page=exchange)
     outsider_unit = factories.unit("P-OUT", parent=city)
     factories.enrollment(official=factories.official(unit=outsider_unit), session=session)  # the one general seat
-    from staff.services import session_recount_seats
+    from staff.services.enrollment import session_recount_seats
 
     session_recount_seats()
 
@@ -239,7 +239,7 @@ def test_publishing_an_exchange_reserves_its_seats_through_the_hook(exchange, kh
     from wagtail import hooks
     from wagtail.models import Page
 
-    from staff.hooks_exchange import reserve_seats_of_published_exchange
+    from staff.admin.replication import reserve_seats_of_published_exchange
 
     session = factories.session(course=exchange, capacity=10)
     assert reserve_seats_of_published_exchange in hooks.get_hooks("after_publish_page")

@@ -10,15 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from staff.admin_sessions import SIGN_IN_ROWS_PER_PAGE
+from staff.admin.attendance import SIGN_IN_ROWS_PER_PAGE
 from staff.models import Attendance, Certificate, Enrollment, EnrollmentStatus, Result
-from staff.services import EnrollmentError, enrollment_create
-from staff.services.attendance import (
-    attendance_mark,
-    attendance_self_checkin,
-    checkin_code,
-    session_complete,
-)
+from staff.services.attendance import attendance_mark, attendance_self_checkin, checkin_code, session_complete
+from staff.services.enrollment import EnrollmentError, enrollment_create
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,9 @@ import pytest
 from django.urls import reverse
 from icalendar import Calendar
 
-from staff.calendars import calendar_feed_for, cancellation_ics, feed_ics, invitation_ics
+from staff.calendars import cancellation_ics, feed_ics, invitation_ics
 from staff.models import CalendarFeed, EnrollmentStatus
+from staff.services.calendars import calendar_feed_ensure
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -114,7 +115,7 @@ def test_the_feed_lists_the_officials_sessions_and_marks_cancelled_ones(official
 
 
 def test_the_feed_answers_behind_its_token(client, official, seat, session):
-    feed = calendar_feed_for(official)
+    feed = calendar_feed_ensure(official=official)
 
     response = client.get(reverse("calendar_feed", kwargs={"token": feed.token}))
 
@@ -125,21 +126,21 @@ def test_the_feed_answers_behind_its_token(client, official, seat, session):
 
 
 def test_the_token_is_long_random_and_kept(official, official_b):
-    feed = calendar_feed_for(official)
+    feed = calendar_feed_ensure(official=official)
 
     assert len(feed.token) >= 40
-    assert calendar_feed_for(official).token == feed.token
-    assert calendar_feed_for(official_b).token != feed.token
+    assert calendar_feed_ensure(official=official).token == feed.token
+    assert calendar_feed_ensure(official=official_b).token != feed.token
 
 
 def test_an_unknown_token_is_404(client, official, seat):
-    calendar_feed_for(official)
+    calendar_feed_ensure(official=official)
 
     assert client.get(reverse("calendar_feed", kwargs={"token": "khong-dung"})).status_code == 404
 
 
 def test_resetting_the_token_cuts_off_the_old_address(client, official, seat):
-    old = calendar_feed_for(official).token
+    old = calendar_feed_ensure(official=official).token
     client.force_login(official.user)
 
     response = client.post(reverse("calendar_feed_reset"))

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from courses.models import CourseSession
 from staff.models import Certificate, CertificateReminder, CertificateStatus, EnrollmentStatus
-from staff.pdf import PdfRenderError
+from staff.pdf.render import PdfRenderError
 from staff.services.certificates import certificate_revoke
 from tests import factories
 from tests.staff.certificate_fixtures import *  # noqa: F403  (the shared fixtures)
@@ -104,7 +104,7 @@ def test_a_failed_render_leaves_an_existing_file_untouched_and_no_partial_file(c
     def broken(*args, **kwargs):
         raise PdfRenderError("broken on purpose")
 
-    monkeypatch.setattr("staff.certificates_pdf.render_pdf", broken)
+    monkeypatch.setattr("staff.pdf.certificates.render_pdf", broken)
     with pytest.raises(PdfRenderError):
         run("certificate_pdf", certificate.serial, output=str(target))
 

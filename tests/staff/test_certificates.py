@@ -17,8 +17,8 @@ import segno
 from django.conf import settings
 from django.db import connection, transaction
 
-from staff.certificates_pdf import certificate_pdf, certificates_pdf
 from staff.models import Certificate, CertificateReminder, CertificateSerial, CertificateStatus, EnrollmentStatus
+from staff.pdf.certificates import certificate_pdf, certificates_pdf
 from staff.services.certificates import (
     CertificateError,
     add_months,

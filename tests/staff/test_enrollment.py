@@ -6,7 +6,7 @@ import pytest
 
 from courses.models import CourseSession
 from staff.models import EnrollmentStatus
-from staff.services import EnrollmentError, enrollment_cancel, enrollment_create, session_recount_seats
+from staff.services.enrollment import EnrollmentError, enrollment_cancel, enrollment_create, session_recount_seats
 from tests import factories
 
 pytestmark = pytest.mark.django_db

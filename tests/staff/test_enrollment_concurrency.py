@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from courses.models import CourseSession
 from staff.models import Enrollment, EnrollmentStatus
-from staff.services import EnrollmentError
+from staff.services.enrollment import EnrollmentError
 from tests import factories
 
 # Real threads, each with its own database connection; PostgreSQL's default allows 100 connections.

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from courses.models import ApprovalPolicy, CourseSession
 from staff.models import Enrollment, EnrollmentStatus, SeatReservation
-from staff.services import (
+from staff.services.enrollment import (
     EnrollmentError,
     enrollment_approve,
     enrollment_cancel,
@@ -133,7 +133,7 @@ def test_a_rejection_needs_a_reason_and_frees_the_seat_for_the_next_in_line(offi
     first = enrollment_create(official=official, session=session, by=official.user)
     second = enrollment_create(official=official_b, session=session, by=None)
     assert second.status == EnrollmentStatus.WAITLISTED
-    from staff.services import enrollment_reject
+    from staff.services.enrollment import enrollment_reject
 
     with pytest.raises(EnrollmentError):
         enrollment_reject(enrollment=first, by=hr_a, reason="  ")

@@ -15,10 +15,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from staff.exports.base import write_csv, write_xlsx
-from staff.exports.records import PersonnelRecordExporter, TrainingRecordsExporter, personnel_record_context
+from staff.exports.records import PersonnelRecordExporter, TrainingRecordsExporter
+from staff.exports.reporting import write_reform_xlsx
 from staff.models import AuditAction, AuditEntry
-from staff.reports.reform import build_reform_report
-from staff.reports.reform_files import write_reform_xlsx
+from staff.pdf.records import personnel_record_context
+from staff.selectors.reporting import build_reform_report
 from tests import factories
 from training_site.spreadsheets import csv_safe
 
@@ -101,7 +102,7 @@ def test_personnel_record_pdf_reads_vietnamese(official, training_centre, tmp_pa
     enrollment = factories.completed_enrollment(official=official, session=factories.session(
         course=course, start=dt.date(YEAR, 3, 2)), periods_earned=16)
     factories.certificate(enrollment=enrollment, serial="00042/2026/TTBD")
-    from staff.exports.records import personnel_record_pdf
+    from staff.pdf.records import personnel_record_pdf
 
     text = pdf_text(personnel_record_pdf(official), tmp_path)
     assert NAME in text

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from staff.models import EnrollmentStatus, Feedback, Role
-from staff.selectors_exchange import feedback_by_course, feedback_by_session, feedback_by_trainer, feedback_summary
-from staff.services.exchange import ExchangeError, feedback_submit
+from staff.selectors.feedback import feedback_by_course, feedback_by_session, feedback_by_trainer, feedback_summary
+from staff.services.feedback import FeedbackError, feedback_submit
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +78,7 @@ def test_another_officials_enrollment_is_404(client, official, official_b, finis
 
 
 def test_only_the_participant_may_submit_through_the_service(hr_a, official, attended):
-    with pytest.raises(ExchangeError):
+    with pytest.raises(FeedbackError):
         _submit(attended, hr_a)
     assert _submit(attended, official.user).pk
 
@@ -93,14 +93,14 @@ def test_ratings_out_of_range_are_refused(client, official, attended, value):
 
 @pytest.mark.parametrize("value", [0, 6, True])
 def test_the_service_refuses_out_of_range_ratings(official, attended, value):
-    with pytest.raises(ExchangeError):
+    with pytest.raises(FeedbackError):
         _submit(attended, official.user, usefulness=value)
 
 
 def test_confirmed_enrollment_opens_on_the_last_day_only(official, course):
     running = factories.session(course=course, start=TODAY - dt.timedelta(days=1), days=3)
     enrollment = factories.enrollment(official=official, session=running, status=EnrollmentStatus.CONFIRMED)
-    with pytest.raises(ExchangeError):
+    with pytest.raises(FeedbackError):
         _submit(enrollment, official.user)
     assert _submit(enrollment, official.user, today=running.end_date).pk
 
@@ -108,13 +108,13 @@ def test_confirmed_enrollment_opens_on_the_last_day_only(official, course):
 @pytest.mark.parametrize("status", [EnrollmentStatus.CANCELLED, EnrollmentStatus.WAITLISTED])
 def test_no_feedback_without_having_attended(official, finished, status):
     enrollment = factories.enrollment(official=official, session=finished, status=status)
-    with pytest.raises(ExchangeError):
+    with pytest.raises(FeedbackError):
         _submit(enrollment, official.user)
 
 
 def test_feedback_closes_30_days_after_the_session(client, official, attended, finished):
     _submit(attended, official.user, today=finished.end_date + dt.timedelta(days=30))
-    with pytest.raises(ExchangeError):
+    with pytest.raises(FeedbackError):
         _submit(attended, official.user, today=finished.end_date + dt.timedelta(days=31))
 
 

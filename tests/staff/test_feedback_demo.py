@@ -10,7 +10,7 @@ from django.test import Client
 from courses.models import CourseSession, Trainer
 from staff.demo import seed_demo
 from staff.models import Feedback
-from staff.selectors_exchange import feedback_by_session, feedback_by_trainer
+from staff.selectors.feedback import feedback_by_session, feedback_by_trainer
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from staff.demo import seed_demo
 from staff.models import Enrollment, EnrollmentStatus
-from staff.reports.reform import build_reform_report
+from staff.selectors.reporting import build_reform_report
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext
 from staff.imports.report import CREATED, UNCHANGED, UPDATED
 from staff.imports.roster import roster_import
 from staff.models import AuditAction, AuditEntry, Category, Gender, Official, Rank, UnitAssignment
-from staff.services import unit_succession_record
+from staff.services.organisation import unit_succession_record
 from tests import factories
 
 from .import_files import HEADERS, as_lists, roster_row, write_csv, write_xlsx

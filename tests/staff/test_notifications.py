@@ -17,7 +17,7 @@ from icalendar import Calendar
 from courses.models import CourseSession
 from staff.models import Enrollment, EnrollmentEvent, EnrollmentStatus, Role
 from staff.notifications import KINDS, notify, notify_certificate_expiring, session_changed, unit_hr_emails
-from staff.services import enrollment_cancel, enrollment_create, session_recount_seats
+from staff.services.enrollment import enrollment_cancel, enrollment_create, session_recount_seats
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -19,7 +19,7 @@ from xhtml2pdf import files as xhtml2pdf_files
 from xhtml2pdf import pisa
 from xhtml2pdf.config.resources import PERMISSIVE_POLICY
 
-from staff.pdf import PdfRenderError, render_pdf, render_pdf_from_html, static_dir
+from staff.pdf.render import PdfRenderError, render_pdf, render_pdf_from_html, static_dir
 
 NAME = "Nguyễn Thị Hồng Hải"
 TITLE = "Kỹ năng số cho cán bộ, công chức cấp xã – Đất đai"

@@ -14,10 +14,11 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from courses.models import CredentialType, ProgrammeType
+from staff.exports.reporting import write_reform_xlsx
 from staff.models import AuditAction, AuditEntry, Category, Enrollment, EnrollmentStatus, TrainingPlan
-from staff.reports.reform import build_reform_report
-from staff.reports.reform_files import reform_report_pdf, write_reform_xlsx
-from staff.services import unit_succession_record
+from staff.pdf.reporting import reform_report_pdf
+from staff.selectors.reporting import build_reform_report
+from staff.services.organisation import unit_succession_record
 from tests import factories
 
 from .export_data import GROUP_NAME, YEAR, report_world
@@ -95,7 +96,7 @@ def test_plan_versus_actual(world, ward_a):
 
 def test_exchanges_and_adoptions_sheet_and_pdf_section(city, ward_a, ward_b, training_centre, city_hr, tmp_path):
     from staff.models import AdoptionStatus
-    from staff.services.exchange import adoption_record
+    from staff.services.replication import adoption_record
 
     practice = factories.practice(title="Trả kết quả tại nhà", originating_unit=ward_a)
     visit = factories.exchange(title="Trao đổi mô hình Khương Đình", organizer=training_centre, host_unit=ward_a,

@@ -12,13 +12,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from staff.models import Adoption, AdoptionEvent, AdoptionResult, AdoptionStatus, UnitKind
-from staff.selectors_exchange import (
+from staff.selectors.replication import (
     adoptions_by_exchange,
     adoptions_by_month,
-    practices_with_adoption_counts,
+    practices_with_stage_counts,
     units_not_reached,
 )
-from staff.services.exchange import ExchangeError, adoption_record, adoption_result_record
+from staff.services.replication import ReplicationError, adoption_record, adoption_result_record
 from tests import factories
 
 SINCE = dt.date(2026, 3, 1)
@@ -62,7 +62,7 @@ def test_results_are_one_row_per_indicator(hr_a, ward_a, practice):
 
 
 def test_hr_of_another_ward_cannot_record_for_ward_a(hr_b, ward_a, practice):
-    with pytest.raises(ExchangeError):
+    with pytest.raises(ReplicationError):
         _record(ward_a, practice, AdoptionStatus.PLANNED, hr_b)
     assert not Adoption.objects.exists()
 
@@ -162,7 +162,7 @@ def replication(city, ward_a, ward_b, commune, training_centre, hr_a, city_hr):
 
 
 def test_dashboard_counts_by_status_and_units_not_reached(replication, ward_b, commune):
-    rows = {page.title: page for page in practices_with_adoption_counts()}
+    rows = {page.title: page for page in practices_with_stage_counts()}
     home, close = rows["Trả kết quả tại nhà"], rows["Chính quyền gần dân"]
     assert (home.adopted, home.pilot, home.planned, home.dropped, home.not_reached) == (1, 1, 0, 1, 0)
     assert (close.adopted, close.pilot, close.planned, close.dropped, close.not_reached) == (0, 0, 1, 0, 2)
@@ -223,8 +223,8 @@ def test_dashboard_query_count_is_the_same_for_1_and_30_practices(client, city, 
         page = factories.practice(title=f"Mô hình {number}", originating_unit=ward_a)
         adoption_record(practice=page, unit=ward_b, status="pilot", since=SINCE, via_exchange=visit, by=city_hr)
     thirty = _dashboard_queries(client, city_hr)
-    # 13 queries either way: session, user, user permissions, group permissions, Wagtail user profile;
-    # the page's role check; the dashboard's three (practices with counts by status and units not reached
-    # as a NOT EXISTS subquery; adopted events by month; adoptions by exchange); then the admin chrome:
-    # locales, page permissions, collection permissions, and the menu's one role lookup.
-    assert one == thirty == 13
+    # 12 queries either way: session, user, user permissions, group permissions, Wagtail user profile;
+    # the user's roles, read once for the page's gate and the menu alike; the dashboard's three (practices
+    # with counts by status and units not reached as a NOT EXISTS subquery; adopted events by month;
+    # adoptions by exchange); then the admin chrome: locales, page permissions, collection permissions.
+    assert one == thirty == 12

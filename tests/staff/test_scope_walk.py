@@ -32,7 +32,7 @@ from staff.models import (
     Unit,
     UnitSuccession,
 )
-from staff.services import unit_succession_record
+from staff.services.organisation import unit_succession_record
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,10 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from staff.models import EnrollmentStatus, Unit, UnitKind
-from staff.selectors import completed_periods_by_unit, successor_map, unit_subtree
-from staff.services import official_assign_unit, unit_succession_record
+from staff.selectors.organisation import successor_map, unit_subtree
+from staff.selectors.reporting import completed_periods_by_unit
+from staff.services.organisation import unit_succession_record
+from staff.services.people import official_assign_unit
 from tests import factories
 
 pytestmark = pytest.mark.django_db

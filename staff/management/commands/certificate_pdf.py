@@ -1,9 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from staff.certificates_pdf import certificate_pdf
+from staff.management.commands._output import output_path, write_atomically
 from staff.models import Certificate, CertificateStatus
-
-from ._output import output_path, write_atomically
+from staff.pdf.certificates import certificate_pdf
 
 
 class Command(BaseCommand):

@@ -11,10 +11,9 @@ from django.utils import translation
 
 from staff.exports.base import FORMATS, atomic_file, write_export
 from staff.exports.records import TrainingRecordsExporter
+from staff.management.commands._output import output_path
 from staff.models import AuditAction, Unit
 from staff.services.audit import audit_record
-
-from ._output import output_path
 
 
 class Command(BaseCommand):

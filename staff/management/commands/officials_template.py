@@ -1,8 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from staff.imports.sheets import roster_template
-
-from ._output import output_path, write_atomically
+from staff.management.commands._output import output_path, write_atomically
 
 
 class Command(BaseCommand):

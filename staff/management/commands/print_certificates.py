@@ -1,10 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from courses.models import CourseSession
-from staff.certificates_pdf import certificates_pdf
+from staff.management.commands._output import output_path, write_atomically
 from staff.models import Certificate, CertificateStatus
-
-from ._output import output_path, write_atomically
+from staff.pdf.certificates import certificates_pdf
 
 
 class Command(BaseCommand):

@@ -11,12 +11,12 @@ import io
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
+from staff.exports.reporting import write_reform_xlsx
+from staff.management.commands._output import output_path, write_atomically
 from staff.models import AuditAction, Unit
-from staff.reports.reform import build_reform_report
-from staff.reports.reform_files import reform_report_pdf, write_reform_xlsx
+from staff.pdf.reporting import reform_report_pdf
+from staff.selectors.reporting import build_reform_report
 from staff.services.audit import audit_record
-
-from ._output import output_path, write_atomically
 
 
 class Command(BaseCommand):

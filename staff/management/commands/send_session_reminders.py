@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
-from staff.notifications import send_session_reminders
+from staff.services.notifications import session_reminders_send
 
 
 class Command(BaseCommand):
@@ -22,5 +22,5 @@ class Command(BaseCommand):
                 today = dt.date.fromisoformat(options["today"])
             except ValueError as exc:
                 raise CommandError(f"--today must be a date as YYYY-MM-DD, got {options['today']!r}") from exc
-        claimed = send_session_reminders(today=today)
+        claimed = session_reminders_send(today=today)
         self.stdout.write(f"{claimed} session reminder(s) queued.")

@@ -1,0 +1,219 @@
+"""Every scope decision and role gate, in one module.
+
+Every list, detail, export, PDF, filter choice list, menu item and admin view asks here. The city's HR
+(and a superuser) sees the whole city; a unit's HR officer or an organizer sees their unit and everything
+under it; anyone else sees no unit at all (an official sees only their own records, through their
+profile). Out-of-scope objects are answered with 404, never 403, so that ids cannot be probed.
+
+The ``require_*`` gates raise ``Http404`` for a user without the role: a page of the city's HR is as
+invisible to a ward's HR officer as an official of another ward.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TypeAlias, TypeVar
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext
+
+from courses.models import CourseSession
+from staff.models import (
+    Adoption,
+    Certificate,
+    Enrollment,
+    EnrollmentStatus,
+    Official,
+    Role,
+    RoleAssignment,
+    Unit,
+)
+
+# Whoever makes a request: signed in or not. Services take the signed-in ``User`` only.
+AnyUser: TypeAlias = User | AnonymousUser
+M = TypeVar("M", bound=Model)
+
+SCOPE_ROLES = (Role.CITY_HR, Role.UNIT_HR, Role.ORGANIZER)
+HR_ROLES = (Role.CITY_HR, Role.UNIT_HR)
+ORGANIZER_ROLES = (Role.CITY_HR, Role.ORGANIZER)
+
+
+def acting_user(user: AnyUser | None) -> User | None:
+    """Who to record as having acted: the signed-in user, or None for the system (a command, a task) or
+    an anonymous request."""
+    return user if isinstance(user, User) and user.is_authenticated else None
+
+
+def roles_of(request: HttpRequest) -> frozenset[str]:
+    """The roles the request's user holds, read once per request (menus ask for them item by item)."""
+    cached: frozenset[str] | None = getattr(request, "_staff_roles", None)
+    if cached is None:
+        user = request.user
+        cached = frozenset(
+            RoleAssignment.objects.filter(user=user).values_list("role", flat=True)
+        ) if user.is_authenticated else frozenset()
+        request._staff_roles = cached  # type: ignore[attr-defined]  # a per-request cache on the request
+    return cached
+
+
+def holds_role(request: HttpRequest, roles: Iterable[str]) -> bool:
+    """Whether the request's user holds one of ``roles`` (a superuser holds them all)."""
+    return bool(request.user.is_superuser or roles_of(request) & set(roles))
+
+
+def is_city_hr(user: AnyUser) -> bool:
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or RoleAssignment.objects.filter(user=user, role=Role.CITY_HR).exists()
+
+
+def units_in_scope(user: AnyUser, *, roles: tuple[str, ...] = SCOPE_ROLES) -> QuerySet[Unit]:
+    """Units the user may see, as one queryset (no ids pulled into Python)."""
+    if isinstance(user, AnonymousUser) or not user.is_authenticated:
+        return Unit.objects.none()
+    if user.is_superuser:
+        return Unit.objects.all()
+    roots = list(
+        RoleAssignment.objects.filter(user=user, role__in=roles).values_list("unit__path", flat=True)
+    )
+    if not roots:
+        return Unit.objects.none()
+    condition = Q()
+    for path in roots:
+        condition |= Q(path__startswith=path)
+    return Unit.objects.filter(condition)
+
+
+def officials_in_scope(user: AnyUser) -> QuerySet[Official]:
+    """Officials whose current unit lies in the user's scope; an official alone sees themself."""
+    if not user.is_authenticated:
+        return Official.objects.none()
+    if user.is_superuser:
+        return Official.objects.all()
+    return Official.objects.filter(unit__in=units_in_scope(user)) | Official.objects.filter(user=user)
+
+
+def get_in_scope_or_404(queryset: QuerySet[M], **lookup: object) -> M:
+    """Fetch one object from an already-scoped queryset, or 404 (never 403) when out of scope."""
+    try:
+        return queryset.get(**lookup)
+    except queryset.model.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def officials_managed_by(user: AnyUser) -> QuerySet[Official]:
+    """Officials an HR officer may nominate and approve for: their units (not the organizer's reach)."""
+    if user.is_authenticated and user.is_superuser:
+        return Official.objects.all()
+    return Official.objects.filter(unit__in=units_in_scope(user, roles=HR_ROLES))
+
+
+def sessions_organized_by(user: AnyUser) -> QuerySet[CourseSession]:
+    """Sessions whose course is organized by a unit in the user's organizer (or city HR) scope."""
+    if user.is_authenticated and user.is_superuser:
+        return CourseSession.objects.all()
+    return CourseSession.objects.filter(course__organizer__in=units_in_scope(user, roles=ORGANIZER_ROLES))
+
+
+def enrollments_in_scope(user: AnyUser) -> QuerySet[Enrollment]:
+    """Enrollments of officials the user manages, plus every enrollment of the classes they organize."""
+    if not user.is_authenticated:
+        return Enrollment.objects.none()
+    if user.is_superuser:
+        return Enrollment.objects.all()
+    return Enrollment.objects.filter(
+        Q(official__unit__in=units_in_scope(user, roles=HR_ROLES))
+        | Q(session__course__organizer__in=units_in_scope(user, roles=ORGANIZER_ROLES))
+    )
+
+
+def approval_step_allowed(user: AnyUser, enrollment: Enrollment) -> bool:
+    """Whether ``user`` may take the enrollment's current approval step: the official's unit HR
+    first, then the organizer."""
+    if enrollment.official.user_id is not None and enrollment.official.user_id == user.pk:
+        return False  # nobody approves their own training
+    if enrollment.status == EnrollmentStatus.PENDING:
+        return officials_managed_by(user).filter(pk=enrollment.official_id).exists()
+    if enrollment.status == EnrollmentStatus.PENDING_ORGANIZER:
+        return sessions_organized_by(user).filter(pk=enrollment.session_id).exists()
+    return False
+
+
+def certificates_in_scope(user: AnyUser) -> QuerySet[Certificate]:
+    """Certificates the user may see: their own, those of officials in their scope, and, for an organizer
+    or the city's HR, those their units issued (the official may since have moved out of the scope)."""
+    if not user.is_authenticated:
+        return Certificate.objects.none()
+    if user.is_superuser:
+        return Certificate.objects.all()
+    issuers = units_in_scope(user, roles=(Role.ORGANIZER, Role.CITY_HR))
+    return Certificate.objects.filter(Q(official__in=officials_in_scope(user)) | Q(organizer__in=issuers))
+
+
+def certificates_issued_by(user: AnyUser) -> QuerySet[Certificate]:
+    """Certificates issued by the units the user organizes for (or, for the city's HR, any)."""
+    if not user.is_authenticated:
+        return Certificate.objects.none()
+    if user.is_superuser:
+        return Certificate.objects.all()
+    return Certificate.objects.filter(organizer__in=units_in_scope(user, roles=ORGANIZER_ROLES))
+
+
+def adoptions_in_scope(user: AnyUser) -> QuerySet[Adoption]:
+    """Adoptions of the units the user is HR for (the city's HR: all of them)."""
+    return Adoption.objects.filter(unit__in=units_in_scope(user, roles=HR_ROLES))
+
+
+def organized_session_or_404(user: AnyUser, pk: int) -> CourseSession:
+    """One session of the user's organizer scope (with course and organizer), or 404."""
+    return get_in_scope_or_404(sessions_organized_by(user).select_related("course__organizer"), pk=pk)
+
+
+def unit_choices(user: AnyUser) -> QuerySet[Unit]:
+    """The units a filter or form may offer the user: their scope, in tree order."""
+    return units_in_scope(user).order_by("path")
+
+
+def hr_units(user: AnyUser) -> QuerySet[Unit]:
+    """The units the user is HR for (the city's HR: all of them); organizers' reach is not included."""
+    return units_in_scope(user, roles=HR_ROLES)
+
+
+def may_report(user: AnyUser) -> bool:
+    """Reports and records exports are for HR: the city's, or a unit's for its own units."""
+    return user.is_authenticated and (user.is_superuser or hr_units(user).exists())
+
+
+def require_hr(user: AnyUser) -> QuerySet[Unit]:
+    """The user's HR units, or 404 for anyone who is HR nowhere."""
+    units = hr_units(user)
+    if not units.exists():
+        raise Http404
+    return units
+
+
+def require_reporter(user: AnyUser) -> None:
+    if not may_report(user):
+        raise Http404
+
+
+def require_organizer(request: HttpRequest) -> None:
+    """Organizers and the city's HR (the replication dashboard, feedback pages)."""
+    if not holds_role(request, ORGANIZER_ROLES):
+        raise Http404
+
+
+def require_city_hr(user: AnyUser) -> None:
+    if not is_city_hr(user):
+        raise Http404
+
+
+def own_official_or_404(request: HttpRequest, *related: str) -> Official:
+    """The signed-in person's own official record; an account without one (an HR account) has none."""
+    official = Official.objects.select_related(*related).filter(user=request.user).first()
+    if official is None:
+        raise Http404(gettext("This account is not linked to an official."))
+    request.user.official = official  # type: ignore[union-attr]  # base.html asks for it again: the cache
+    return official

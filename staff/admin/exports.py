@@ -1,0 +1,90 @@
+"""Admin for exports: personnel records, unit training records, My exports."""
+
+from __future__ import annotations
+
+import io
+import tempfile
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from staff.access import get_in_scope_or_404, officials_in_scope, require_reporter
+from staff.admin.base import download_response
+from staff.admin.reporting import ReportFilterForm
+from staff.exports.base import EXPORT_LANGUAGE, content_type, write_export, write_xlsx
+from staff.exports.records import PersonnelRecordExporter, TrainingRecordsExporter
+from staff.exports.tasks import export_job_start
+from staff.models import AuditAction, ExportJob, ExportStatus
+from staff.pdf.records import personnel_record_pdf
+from staff.services.audit import audit_record
+
+
+class RecordsFilterForm(ReportFilterForm):
+    formats = (("xlsx", "XLSX"), ("csv", "CSV"))
+
+
+def official_record(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
+    official = get_in_scope_or_404(officials_in_scope(request.user).select_related("unit", "rank"), pk=pk)
+    exporter = PersonnelRecordExporter(official)
+    with translation.override(EXPORT_LANGUAGE):
+        if fmt == "pdf":
+            data, rows = personnel_record_pdf(official), exporter.count()
+        else:
+            buffer = io.BytesIO()  # one official's record: a few dozen rows
+            rows = write_xlsx(exporter, buffer)
+            data = buffer.getvalue()
+    summary = f"{official.full_name} ({official.employee_code})"
+    audit_record(user=request.user, action=AuditAction.RECORD_VIEW, obj=official, summary=summary)
+    audit_record(user=request.user, action=AuditAction.EXPORT, obj=official, summary=f"{exporter.name}: {summary}",
+                 kind=exporter.name, filters=exporter.filters(), format=fmt, rows=rows)
+    mime = "application/pdf" if fmt == "pdf" else content_type("xlsx")
+    return download_response(data, exporter.filename(fmt), mime)
+
+
+def training_records(request: HttpRequest) -> HttpResponse:
+    require_reporter(request.user)
+    form = RecordsFilterForm(request.GET if "year" in request.GET else None, user=request.user)
+    if not form.is_bound or not form.is_valid():
+        return render(request, "staff/admin/export_form.html", {
+            "form": form, "page_title": _("Export training records"), "header_icon": "download"})
+    filters = form.filters()
+    exporter = TrainingRecordsExporter(year=filters["year"], unit=form.cleaned_data["unit"], mapped=form.mapped)
+    total = exporter.count()
+    if total > settings.EXPORT_BACKGROUND_THRESHOLD_ROWS:
+        export_job_start(user=request.user, kind=exporter.name, params={**filters, "language": EXPORT_LANGUAGE},
+                         rows_total=total)
+        messages.success(request, _("The export runs in the background; download it from My exports when ready."))
+        return redirect("staff_export_jobs")
+    scratch = tempfile.TemporaryFile()  # closed by FileResponse once sent
+    with translation.override(EXPORT_LANGUAGE):
+        rows = write_export(exporter, scratch, filters["format"])
+    scratch.seek(0)
+    audit_record(user=request.user, action=AuditAction.EXPORT, summary=f"{exporter.name}: {rows} rows",
+                 kind=exporter.name, filters=filters, rows=rows)
+    return download_response(scratch, exporter.filename(filters["format"]), content_type(filters["format"]))
+
+
+def export_jobs(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's own export jobs, newest first, with progress."""
+    jobs = ExportJob.objects.filter(user=request.user).order_by("-created_at", "-pk")[:50]
+    return render(request, "staff/admin/export_jobs.html", {
+        "jobs": jobs, "page_title": _("My exports"), "header_icon": "download", "done": ExportStatus.DONE})
+
+
+def export_job_download(request: HttpRequest, pk: int) -> FileResponse:
+    # Only the requester, and only a finished job with its file: anything else is a 404.
+    job = ExportJob.objects.filter(pk=pk, user=request.user, status=ExportStatus.DONE).exclude(file="").first()
+    if job is None:
+        raise Http404
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename or job.file.name,
+                        content_type=content_type(job.params.get("format", "xlsx")))
+
+
+def official_record_download(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
+    if fmt not in ("xlsx", "pdf"):
+        raise Http404
+    return official_record(request, pk, fmt)

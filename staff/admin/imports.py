@@ -1,0 +1,138 @@
+"""Admin for imports: the officials' roster and a class's attendance, dry run then confirm."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+
+from django import forms
+from django.contrib import messages
+from django.core import signing
+from django.core.files.storage import default_storage
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from staff.access import HR_ROLES, organized_session_or_404, units_in_scope
+from staff.imports.attendance import attendance_import
+from staff.imports.limits import ImportRefusedError, check_upload
+from staff.imports.report import ImportReport, RowError
+from staff.imports.roster import roster_import
+from staff.imports.sheets import attendance_sheet, roster_template
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+SIGNING_SALT = "staff.admin_imports.upload"
+
+
+UPLOAD_MAX_AGE = 6 * 3600  # a dry run left open longer than this must be uploaded again
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("File (XLSX or CSV)"),
+                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}))
+
+
+def _require_hr(request: HttpRequest) -> None:
+    if not units_in_scope(request.user, roles=HR_ROLES).exists():
+        raise Http404
+
+
+def _upload_prefix(purpose: str, request: HttpRequest) -> str:
+    return f"imports/{purpose}/u{request.user.pk}-"
+
+
+def _store(request: HttpRequest, purpose: str, uploaded, kind: str) -> str:
+    """Save the upload under a random name and return a signed token naming it (and the original name)."""
+    name = default_storage.save(f"{_upload_prefix(purpose, request)}{uuid.uuid4().hex}.{kind}", uploaded)
+    return signing.dumps({"name": name, "filename": uploaded.name[:150], "user": request.user.pk}, salt=SIGNING_SALT)
+
+
+def _stored(request: HttpRequest, purpose: str, token: str) -> tuple[str, str]:
+    try:
+        data = signing.loads(token, salt=SIGNING_SALT, max_age=UPLOAD_MAX_AGE)
+    except signing.BadSignature as exc:
+        raise ImportRefusedError(_("The uploaded file has expired; please upload it again.")) from exc
+    name = str(data.get("name", ""))
+    if data.get("user") != request.user.pk or not name.startswith(_upload_prefix(purpose, request)) \
+            or ".." in name or not default_storage.exists(name):
+        raise ImportRefusedError(_("The uploaded file has expired; please upload it again."))
+    return name, str(data.get("filename", ""))
+
+
+Runner = Callable[..., ImportReport]
+
+
+def _two_step(request: HttpRequest, *, purpose: str, run: Runner, template: str, context: dict,
+              done_url: str) -> HttpResponse:
+    """Upload → dry run (the table of what would happen, or the errors) → confirm (validated again)."""
+    form = UploadForm()
+    report: ImportReport | None = None
+    token = ""
+    if request.method == "POST" and "token" in request.POST:
+        try:
+            name, filename = _stored(request, purpose, request.POST["token"])
+        except ImportRefusedError as exc:
+            report = ImportReport(filename="", errors=[RowError(None, "", str(exc))])
+        else:
+            with default_storage.open(name, "rb") as stream:
+                report = run(stream, filename, user=request.user, dry_run=False)
+            default_storage.delete(name)
+            if report.ok:
+                messages.success(request, report.summary())
+                return redirect(done_url)
+    elif request.method == "POST":
+        form = UploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            uploaded = form.cleaned_data["file"]
+            try:
+                # The limits are checked on the upload itself, before it is stored or parsed.
+                kind = check_upload(uploaded, uploaded.name)
+            except ImportRefusedError as exc:
+                report = ImportReport(filename=uploaded.name, errors=[RowError(None, "", str(exc))])
+            else:
+                token = _store(request, purpose, uploaded, kind)
+                name, filename = _stored(request, purpose, token)
+                with default_storage.open(name, "rb") as stream:
+                    report = run(stream, filename, user=request.user, dry_run=True)
+                if not report.ok:
+                    default_storage.delete(name)
+                    token = ""
+    return render(request, template, {**context, "form": form, "report": report, "token": token})
+
+
+def officials_import(request: HttpRequest) -> HttpResponse:
+    _require_hr(request)
+    return _two_step(request, purpose="roster", run=roster_import, template="staff/admin/import_officials.html",
+                     context={"page_title": _("Import officials")}, done_url=reverse("staff_officials_import"))
+
+
+def officials_template(request: HttpRequest) -> HttpResponse:
+    _require_hr(request)
+    example = units_in_scope(request.user, roles=HR_ROLES).filter(valid_to__isnull=True).order_by("path").first()
+    data = roster_template(example_unit=example.code) if example else roster_template()
+    response = HttpResponse(data, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="mau-danh-sach-can-bo.xlsx"'
+    return response
+
+
+def class_attendance_import(request: HttpRequest, pk: int) -> HttpResponse:
+    session = organized_session_or_404(request.user, pk)
+
+    def run(stream, filename, *, user, dry_run):
+        return attendance_import(stream, filename, session=session, user=user, dry_run=dry_run)
+
+    return _two_step(request, purpose=f"attendance-{session.pk}", run=run,
+                     template="staff/admin/import_attendance.html",
+                     context={"page_title": _("Import attendance"), "session": session},
+                     done_url=reverse("staff_class_roster", args=[session.pk]))
+
+
+def class_attendance_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    session = organized_session_or_404(request.user, pk)
+    response = HttpResponse(attendance_sheet(session), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="diem-danh-lop-{session.pk}.xlsx"'
+    return response

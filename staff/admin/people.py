@@ -1,0 +1,115 @@
+"""Admin for officials (scoped, audited when opened) and ranks."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.ui.tables import Column
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from staff.access import officials_in_scope, units_in_scope
+from staff.admin.base import ScopedModelViewSet
+from staff.filters import OfficialFilterSet, search_officials
+from staff.models import AuditAction, Official, Rank, Unit
+from staff.selectors.compliance import officials_with_compliance
+from staff.services.audit import audit_record
+from staff.services.people import official_assign_unit
+from training_site.admin_lists import ExportIndexView, SnippetExportIndexView
+
+
+class OfficialAdminForm(WagtailAdminModelForm):
+    """Edits an official; a change of unit goes through official_assign_unit, which keeps the history."""
+
+    new_unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.filter(valid_to__isnull=True))
+    assigned_from = forms.DateField(label=_("In this unit from"), required=False,
+                                    help_text=_("dd/mm/yyyy; today if empty"))
+
+    class Meta:
+        model = Official
+        fields = [
+            "employee_code", "full_name", "date_of_birth", "gender", "ethnicity", "category", "rank",
+            "job_position", "leadership_position", "status", "email", "phone", "preferred_language",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Wagtail passes the requesting user; the unit list is narrowed to their scope.
+        if self.for_user is not None:
+            self.fields["new_unit"].queryset = units_in_scope(self.for_user).filter(valid_to__isnull=True)
+        if self.instance.pk and self.instance.unit_id:
+            self.fields["new_unit"].initial = self.instance.unit_id
+
+    def save(self, commit: bool = True) -> Official:
+        official = super().save(commit=commit)
+        if commit:
+            official_assign_unit(
+                official=official,
+                unit=self.cleaned_data["new_unit"],
+                start=self.cleaned_data.get("assigned_from") or timezone.localdate(),
+            )
+        return official
+
+
+class OfficialIndexView(ExportIndexView):
+    def search_queryset(self, queryset):
+        # Folded search (courses/text.py): "nguyen thi" finds "Nguyễn Thị".
+        return search_officials(queryset, self.search_query) if self.is_searching else queryset
+
+
+class OfficialViewSet(ScopedModelViewSet):
+    model = Official
+    name = "officials"
+    inspect_view_enabled = True
+    icon = "user"
+    menu_label = _("Officials")
+    filterset_class = OfficialFilterSet
+    search_fields = ["search_name", "employee_code"]
+    search_backend_name = None
+    list_display = ["full_name", "employee_code", "unit", "category", "rank", "status",
+                    Column("periods_done", label=_("Periods this year"), accessor="periods_done",
+                           sort_key="periods_done"),
+                    Column("periods_required", label=_("Required"), accessor="periods_required")]
+    list_export = ["employee_code", "full_name", "date_of_birth", "get_gender_display", "ethnicity",
+                   "get_category_display", "rank_code", "rank_name", "job_position", "leadership_position",
+                   "unit_code", "unit_name", "get_status_display", "email", "phone"]
+    export_headings = {
+        "get_gender_display": _("Gender"),
+        "get_category_display": _("Category"),
+        "rank_code": _("Rank code"),
+        "rank_name": _("Rank"),
+        "unit_code": _("Unit code"),
+        "unit_name": _("Unit"),
+        "get_status_display": _("Status"),
+    }
+    export_filename = "can-bo"
+    ordering = ("search_name", "employee_code")
+    base_index_view_class = OfficialIndexView
+
+    def scope(self, user):
+        # This year's periods and requirement ride along as subqueries: no query per row.
+        return officials_with_compliance(officials_in_scope(user).select_related("unit", "rank"),
+                                         year=timezone.localdate().year)
+
+    def object_opened(self, request, obj) -> None:
+        # Law 91/2025 on personal data: who looked at an official's record is logged (GET only, not saves).
+        if request.method == "GET":
+            audit_record(user=request.user, action=AuditAction.RECORD_VIEW, obj=obj,
+                         summary=f"{obj.full_name} ({obj.employee_code})")
+
+    def get_form_class(self, for_update=False):
+        return OfficialAdminForm
+
+
+class RankViewSet(SnippetViewSet):
+    model = Rank
+    index_view_class = SnippetExportIndexView
+    icon = "tag"
+    list_display = ["code", "name", "tier", "category"]
+    search_fields = ["code", "name"]
+    search_backend_name = None
+
+
+register_snippet(RankViewSet)

@@ -1,0 +1,53 @@
+"""Every admin URL of ours, in one list by subject: what lives under ``/admin/classes/<pk>/`` is
+registered here and nowhere else. Wagtail viewsets (officials, units, enrollments, certificates, …)
+register their own URLs through ``staff.admin.menu``."""
+
+from __future__ import annotations
+
+from django.urls import path
+from wagtail import hooks
+
+from staff.admin.attendance import class_attendance, class_complete, class_results, class_sign_in_sheet
+from staff.admin.enrollment import approvals, class_roster, enrollment_decide, nominate, nominate_sessions
+from staff.admin.exports import export_job_download, export_jobs, official_record_download, training_records
+from staff.admin.feedback import session_feedback, trainer_feedback
+from staff.admin.imports import class_attendance_import, class_attendance_sheet, officials_import, officials_template
+from staff.admin.replication import adoption_edit, adoption_list, replication_dashboard_view, replication_practice
+from staff.admin.reporting import reform_report
+from staff.admin.sessions import class_list
+
+
+@hooks.register("register_admin_urls")
+def register_urls() -> list:
+    return [
+        # Sessions (classes), their participants, approvals and nomination; attendance and completion
+        path("classes/", class_list, name="staff_class_list"),
+        path("classes/<int:pk>/", class_roster, name="staff_class_roster"),
+        path("classes/<int:pk>/results/", class_results, name="staff_class_results"),
+        path("classes/<int:pk>/complete/", class_complete, name="staff_class_complete"),
+        path("classes/<int:pk>/attendance/<str:day>/", class_attendance, name="staff_class_attendance"),
+        path("classes/<int:pk>/sign-in/<str:day>/", class_sign_in_sheet, name="staff_class_sign_in"),
+        path("enrollments/<int:pk>/decide/", enrollment_decide, name="staff_enrollment_decide"),
+        path("approvals/", approvals, name="staff_approvals"),
+        path("nominate/", nominate_sessions, name="staff_nominate_sessions"),
+        path("nominate/<int:pk>/", nominate, name="staff_nominate"),
+        # Replication and feedback
+        path("adoptions/", adoption_list, name="staff_adoption_list"),
+        path("adoptions/new/", adoption_edit, name="staff_adoption_new"),
+        path("adoptions/<int:pk>/", adoption_edit, name="staff_adoption_edit"),
+        path("replication/", replication_dashboard_view, name="staff_replication"),
+        path("replication/<int:pk>/", replication_practice, name="staff_replication_practice"),
+        path("classes/<int:pk>/feedback/", session_feedback, name="staff_class_feedback"),
+        path("trainers/<int:pk>/feedback/", trainer_feedback, name="staff_trainer_feedback"),
+        # Exports and the yearly report
+        path("officials/<int:pk>/record.<str:fmt>", official_record_download, name="staff_official_record"),
+        path("exports/training-records/", training_records, name="staff_export_training_records"),
+        path("exports/reform-report/", reform_report, name="staff_reform_report"),
+        path("exports/mine/", export_jobs, name="staff_export_jobs"),
+        path("exports/mine/<int:pk>/download/", export_job_download, name="staff_export_job_download"),
+        # Imports
+        path("roster-import/", officials_import, name="staff_officials_import"),
+        path("roster-import/template/", officials_template, name="staff_officials_template"),
+        path("classes/<int:pk>/import-attendance/", class_attendance_import, name="staff_class_attendance_import"),
+        path("classes/<int:pk>/attendance-sheet/", class_attendance_sheet, name="staff_class_attendance_sheet"),
+    ]

@@ -1,0 +1,47 @@
+"""(keep)"""
+
+from __future__ import annotations
+
+import io
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest
+from django.utils import translation
+from django.views.decorators.http import require_GET
+
+from staff.access import own_official_or_404
+from staff.exports.base import content_type, write_xlsx
+from staff.exports.records import PersonnelRecordExporter
+from staff.models import AuditAction
+from staff.pdf.records import personnel_record_pdf
+from staff.services.audit import audit_record
+
+
+def _download(request: HttpRequest, fmt: str) -> FileResponse:
+    official = own_official_or_404(request, "unit", "rank")
+    exporter = PersonnelRecordExporter(official)
+    # The official's own language, as on the rest of their pages.
+    with translation.override(official.preferred_language or "vi"):
+        if fmt == "pdf":
+            data, rows = personnel_record_pdf(official), exporter.count()
+        else:
+            buffer = io.BytesIO()
+            rows = write_xlsx(exporter, buffer)
+            data = buffer.getvalue()
+    audit_record(user=request.user, action=AuditAction.EXPORT, obj=official,
+                 summary=f"{exporter.name}: {official.employee_code} (own record)", kind=exporter.name,
+                 filters=exporter.filters(), format=fmt, rows=rows)
+    mime = "application/pdf" if fmt == "pdf" else content_type("xlsx")
+    return FileResponse(io.BytesIO(data), as_attachment=True, filename=exporter.filename(fmt), content_type=mime)
+
+
+@login_required
+@require_GET
+def my_record_pdf(request: HttpRequest) -> FileResponse:
+    return _download(request, "pdf")
+
+
+@login_required
+@require_GET
+def my_record_xlsx(request: HttpRequest) -> FileResponse:
+    return _download(request, "xlsx")
