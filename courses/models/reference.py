@@ -1,4 +1,5 @@
-"""Reference data editors keep: legal documents, content groups, fields, skills, trainers; the vocabularies of courses."""
+"""Reference data editors keep (legal documents, content groups, fields, skills, trainers) and the
+vocabularies of courses (credential and programme types, approval policies, workshop kinds, modes)."""
 
 from __future__ import annotations
 

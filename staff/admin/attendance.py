@@ -17,7 +17,7 @@ from courses.models import CourseSession
 from staff.access import organized_session_or_404
 from staff.models import EnrollmentStatus
 from staff.pdf.render import render_pdf
-from staff.selectors.enrollment import roster
+from staff.selectors.enrollment import class_participants_of
 from staff.services.attendance import attendance_mark, checkin_code, enrollment_set_result, session_complete
 from staff.services.certificates import CertificateError
 from staff.services.enrollment import (
@@ -42,7 +42,7 @@ def class_attendance(request: HttpRequest, pk: int, day: str) -> HttpResponse:
     """Tick who is present on one day; shows the day's self check-in code and QR when enabled."""
     session = organized_session_or_404(request.user, pk)
     the_day = _day(session, day)
-    people = list(roster(session).filter(status=EnrollmentStatus.CONFIRMED))
+    people = list(class_participants_of(session).filter(status=EnrollmentStatus.CONFIRMED))
     if request.method == "POST":
         present = {int(v) for v in request.POST.getlist("present") if v.isdigit()}
         try:
@@ -63,13 +63,13 @@ def class_attendance(request: HttpRequest, pk: int, day: str) -> HttpResponse:
         url = request.build_absolute_uri(reverse("checkin", args=[session.pk])) + "?ma=" + code
         context.update(code=code, checkin_url=url,
                        qr_svg=segno.make(url, error="m").svg_inline(scale=6))
-    return render(request, "staff/admin/class_attendance.html", context)
+    return render(request, "staff/admin/attendance/class_attendance.html", context)
 
 
 def class_sign_in_sheet(request: HttpRequest, pk: int, day: str) -> HttpResponse:
     session = organized_session_or_404(request.user, pk)
     the_day = _day(session, day)
-    people = list(enumerate(roster(session).filter(status=EnrollmentStatus.CONFIRMED), start=1))
+    people = list(enumerate(class_participants_of(session).filter(status=EnrollmentStatus.CONFIRMED), start=1))
     pages = [people[i:i + SIGN_IN_ROWS_PER_PAGE] for i in range(0, len(people), SIGN_IN_ROWS_PER_PAGE)] or [[]]
     pdf = render_pdf("pdf/sign_in_sheet.html", {
         "session": session, "course": session.course, "day": the_day, "pages": pages,
@@ -94,7 +94,7 @@ def class_results(request: HttpRequest, pk: int) -> HttpResponse:
                 refused += 1
     if not refused:
         messages.success(request, _("Results saved."))
-    return redirect("staff_class_roster", pk=session.pk)
+    return redirect("staff_class_participants", pk=session.pk)
 
 
 @require_POST
@@ -107,4 +107,4 @@ def class_complete(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Class closed: %(done)s completed, %(not_done)s did not complete.")
                          % {"done": done, "not_done": not_done})
-    return redirect("staff_class_roster", pk=session.pk)
+    return redirect("staff_class_participants", pk=session.pk)

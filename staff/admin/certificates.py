@@ -53,7 +53,7 @@ class CertificateActionView(PermissionCheckedMixin, WagtailAdminTemplateMixin, F
 
     model = Certificate
     permission_required = "change"
-    template_name = "staff/admin/certificate_action.html"
+    template_name = "staff/admin/certificates/certificate_action.html"
     header_icon = "doc-full"
     index_url_name: str | None = None
     inspect_url_name: str | None = None

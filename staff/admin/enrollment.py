@@ -53,7 +53,7 @@ class ReservationForm(forms.Form):
         self.fields["unit"].queryset = units
 
 
-def class_roster(request: HttpRequest, pk: int) -> HttpResponse:
+def class_participants(request: HttpRequest, pk: int) -> HttpResponse:
     """The class as the organizer runs it: everyone enrolled in any state, the waiting list in its
     order, reserved seats, the days for attendance, and every status change with who and why."""
     session = organized_session_or_404(request.user, pk)
@@ -68,7 +68,7 @@ def class_roster(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, str(exc))
         else:
             messages.success(request, _("Reserved seats saved."))
-            return redirect("staff_class_roster", pk=session.pk)
+            return redirect("staff_class_participants", pk=session.pk)
     enrollments = list(
         session.enrollments.select_related("official__unit", "official__rank", "nominated_by", "reservation__unit")
     )
@@ -76,7 +76,7 @@ def class_roster(request: HttpRequest, pk: int) -> HttpResponse:
         EnrollmentEvent.objects.filter(enrollment__session=session)
         .select_related("enrollment__official", "by").order_by("-at", "-pk")[:500]
     )
-    return render(request, "staff/admin/class_roster.html", {
+    return render(request, "staff/admin/enrollment/class_participants.html", {
         "page_title": str(session), "session": session, "course": session.course,
         "enrollments": enrollments,
         "waiting": [e for e in enrollments if e.status == EnrollmentStatus.WAITLISTED],
@@ -125,7 +125,7 @@ def approvals(request: HttpRequest) -> HttpResponse:
         .select_related("official__unit", "session__course")
         .order_by("session__start_date", "created_at")[:500]
     )
-    return render(request, "staff/admin/approvals.html", {"page_title": _("Approvals"), "pending": pending})
+    return render(request, "staff/admin/enrollment/approvals.html", {"page_title": _("Approvals"), "pending": pending})
 
 
 def nominate_sessions(request: HttpRequest) -> HttpResponse:
@@ -134,7 +134,7 @@ def nominate_sessions(request: HttpRequest) -> HttpResponse:
         CourseSession.objects.filter(cancelled=False, start_date__gte=timezone.localdate(), course__live=True)
         .select_related("course").order_by("start_date", "pk")[:200]
     )
-    return render(request, "staff/admin/nominate_sessions.html",
+    return render(request, "staff/admin/enrollment/nominate_sessions.html",
                   {"page_title": _("Nominate officials"), "sessions": sessions})
 
 
@@ -157,7 +157,7 @@ def nominate(request: HttpRequest, pk: int) -> HttpResponse:
     enrolled = set(session.enrollments.filter(status__in=(*AWAITING_APPROVAL, EnrollmentStatus.CONFIRMED,
                                                           EnrollmentStatus.WAITLISTED, EnrollmentStatus.OFFERED))
                    .values_list("official_id", flat=True))
-    return render(request, "staff/admin/nominate.html", {
+    return render(request, "staff/admin/enrollment/nominate.html", {
         "page_title": _("Nominate officials"), "session": session, "candidates": candidates[:300],
         "query": query, "enrolled": enrolled,
     })
@@ -186,17 +186,35 @@ class EnrollmentViewSet(ReadOnlyViewSetMixin, ScopedModelViewSet):
     list_export = ["official.employee_code", "official.full_name", "session.course.title", "session.code",
                    "session.start_date", "session.end_date", "unit.code", "unit.name", "get_status_display",
                    "periods_earned", "completed_on"]
-    export_headings = {"official.employee_code": gettext_lazy("Employee code"), "official.full_name": gettext_lazy("Full name"),
-                       "session.course.title": gettext_lazy("Course"), "session.code": gettext_lazy("Class code"),
-                       "session.start_date": gettext_lazy("Start date"), "session.end_date": gettext_lazy("End date"),
-                       "unit.code": gettext_lazy("Unit code"), "unit.name": gettext_lazy("Unit at enrollment"),
-                       "get_status_display": gettext_lazy("Status")}
+    export_headings = {
+        "official.employee_code": gettext_lazy("Employee code"),
+        "official.full_name": gettext_lazy("Full name"),
+        "session.course.title": gettext_lazy("Course"),
+        "session.code": gettext_lazy("Class code"),
+        "session.start_date": gettext_lazy("Start date"),
+        "session.end_date": gettext_lazy("End date"),
+        "unit.code": gettext_lazy("Unit code"),
+        "unit.name": gettext_lazy("Unit at enrollment"),
+        "get_status_display": gettext_lazy("Status"),
+    }
     export_filename = "ghi-danh"
     copy_view_enabled = False
     ordering = ("-created_at", "-pk")
     inspect_view_enabled = True
-    inspect_view_fields = ["official", "session", "unit", "status", "priority", "reservation", "nominated_by",
-                           "offer_expires_at", "result", "periods_earned", "completed_on", "created_at"]
+    inspect_view_fields = [
+        "official",
+        "session",
+        "unit",
+        "status",
+        "priority",
+        "reservation",
+        "nominated_by",
+        "offer_expires_at",
+        "result",
+        "periods_earned",
+        "completed_on",
+        "created_at",
+    ]
 
     def scope(self, user):
         return enrollments_in_scope(user).select_related("official", "session__course", "unit")

@@ -49,7 +49,7 @@ def training_records(request: HttpRequest) -> HttpResponse:
     require_reporter(request.user)
     form = RecordsFilterForm(request.GET if "year" in request.GET else None, user=request.user)
     if not form.is_bound or not form.is_valid():
-        return render(request, "staff/admin/export_form.html", {
+        return render(request, "staff/admin/exports/export_form.html", {
             "form": form, "page_title": _("Export training records"), "header_icon": "download"})
     filters = form.filters()
     exporter = TrainingRecordsExporter(year=filters["year"], unit=form.cleaned_data["unit"], mapped=form.mapped)
@@ -71,7 +71,7 @@ def training_records(request: HttpRequest) -> HttpResponse:
 def export_jobs(request: HttpRequest) -> HttpResponse:
     """The signed-in user's own export jobs, newest first, with progress."""
     jobs = ExportJob.objects.filter(user=request.user).order_by("-created_at", "-pk")[:50]
-    return render(request, "staff/admin/export_jobs.html", {
+    return render(request, "staff/admin/exports/export_jobs.html", {
         "jobs": jobs, "page_title": _("My exports"), "header_icon": "download", "done": ExportStatus.DONE})
 
 

@@ -31,7 +31,7 @@ def session_feedback(request: HttpRequest, pk: int) -> HttpResponse:
     course = in_scope.filter(enrollment__session__course_id=session.course_id)
     trainers = list(session.trainers.all())
     trainer_ids = {trainer.pk for trainer in trainers}
-    return render(request, "staff/admin/feedback_session.html", {
+    return render(request, "staff/admin/feedback/feedback_session.html", {
         "page_title": _("Feedback: %(session)s") % {"session": session}, "session": session,
         "summary": feedback_summary(own), "course_summary": feedback_summary(course),
         "sessions": feedback_by_session(course),
@@ -46,7 +46,7 @@ def trainer_feedback(request: HttpRequest, pk: int) -> HttpResponse:
     trainer = get_in_scope_or_404(Trainer.objects.filter(sessions__in=sessions).distinct(), pk=pk)
     feedback = Feedback.objects.filter(enrollment__session__in=sessions)
     summary = feedback_summary(feedback)
-    return render(request, "staff/admin/feedback_trainer.html", {
+    return render(request, "staff/admin/feedback/feedback_trainer.html", {
         "page_title": _("Feedback for trainer %(name)s") % {"name": trainer.name}, "trainer": trainer,
         "summary": summary, "courses": feedback_by_course(feedback),
         "comments": feedback_comments(feedback, minimum=MIN_RESPONSES_FOR_COMMENTS),

@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy
 from staff.access import HR_ROLES, organized_session_or_404, units_in_scope
 from staff.imports.attendance import attendance_import
 from staff.imports.limits import ImportRefusedError, check_upload
+from staff.imports.people import roster_import
 from staff.imports.report import ImportReport, RowError
-from staff.imports.roster import roster_import
 from staff.imports.sheets import attendance_sheet, roster_template
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -106,7 +106,7 @@ def _two_step(request: HttpRequest, *, purpose: str, run: Runner, template: str,
 
 def officials_import(request: HttpRequest) -> HttpResponse:
     _require_hr(request)
-    return _two_step(request, purpose="roster", run=roster_import, template="staff/admin/import_officials.html",
+    return _two_step(request, purpose="roster", run=roster_import, template="staff/admin/imports/import_officials.html",
                      context={"page_title": _("Import officials")}, done_url=reverse("staff_officials_import"))
 
 
@@ -126,9 +126,9 @@ def class_attendance_import(request: HttpRequest, pk: int) -> HttpResponse:
         return attendance_import(stream, filename, session=session, user=user, dry_run=dry_run)
 
     return _two_step(request, purpose=f"attendance-{session.pk}", run=run,
-                     template="staff/admin/import_attendance.html",
+                     template="staff/admin/imports/import_attendance.html",
                      context={"page_title": _("Import attendance"), "session": session},
-                     done_url=reverse("staff_class_roster", args=[session.pk]))
+                     done_url=reverse("staff_class_participants", args=[session.pk]))
 
 
 def class_attendance_sheet(request: HttpRequest, pk: int) -> HttpResponse:

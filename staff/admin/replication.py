@@ -58,7 +58,7 @@ def adoption_list(request: HttpRequest) -> HttpResponse:
     require_hr(request.user)
     adoptions = (adoptions_in_scope(request.user).select_related("practice", "unit", "via_exchange")
                  .order_by("practice__title", "unit__path")[:500])
-    return render(request, "staff/admin/adoption_list.html",
+    return render(request, "staff/admin/replication/adoption_list.html",
                   {"page_title": _("Adoptions of best practices"), "adoptions": adoptions})
 
 
@@ -87,7 +87,7 @@ def adoption_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         else:
             messages.success(request, _("Adoption saved."))
             return redirect("staff_adoption_list")
-    return render(request, "staff/admin/adoption_form.html", {
+    return render(request, "staff/admin/replication/adoption_form.html", {
         "page_title": _("Edit adoption") if adoption else _("Record an adoption"), "form": form,
         "results": results, "adoption": adoption,
     })
@@ -115,7 +115,7 @@ def chart(points, *, width: int = 720, height: int = 220) -> dict:
 def replication_dashboard_view(request: HttpRequest) -> HttpResponse:
     require_organizer(request)
     data = replication_dashboard()
-    return render(request, "staff/admin/replication_dashboard.html", {
+    return render(request, "staff/admin/replication/replication_dashboard.html", {
         "page_title": _("Replication of best practices"), **data, "chart": chart(data["months"]),
     })
 
@@ -125,7 +125,7 @@ def replication_practice(request: HttpRequest, pk: int) -> HttpResponse:
     require_organizer(request)
     practice = get_in_scope_or_404(BestPracticePage.objects.live(), pk=pk)
     months = adoptions_by_month(practice=practice)
-    return render(request, "staff/admin/replication_practice.html", {
+    return render(request, "staff/admin/replication/replication_practice.html", {
         "page_title": practice.title, "practice": practice, "months": months, "chart": chart(months),
         "not_reached": units_not_reached(practice),
         "adoptions": practice.adoptions.select_related("unit", "via_exchange").order_by("status", "unit__path"),

@@ -72,7 +72,7 @@ def reform_report(request: HttpRequest) -> HttpResponse:
     require_reporter(request.user)
     form = ReportFilterForm(request.GET if "year" in request.GET else None, user=request.user)
     if not form.is_bound or not form.is_valid():
-        return render(request, "staff/admin/report_form.html", {
+        return render(request, "staff/admin/reporting/report_form.html", {
             "form": form, "page_title": _("Yearly training report"), "header_icon": "table"})
     filters = form.filters()
     with translation.override(EXPORT_LANGUAGE):

@@ -109,4 +109,4 @@ def class_list(request: HttpRequest) -> HttpResponse:
         )
         .order_by("-start_date", "pk")[:200]
     )
-    return render(request, "staff/admin/class_list.html", {"page_title": _("Classes"), "sessions": sessions})
+    return render(request, "staff/admin/sessions/class_list.html", {"page_title": _("Classes"), "sessions": sessions})

@@ -8,7 +8,7 @@ from django.urls import path
 from wagtail import hooks
 
 from staff.admin.attendance import class_attendance, class_complete, class_results, class_sign_in_sheet
-from staff.admin.enrollment import approvals, class_roster, enrollment_decide, nominate, nominate_sessions
+from staff.admin.enrollment import approvals, class_participants, enrollment_decide, nominate, nominate_sessions
 from staff.admin.exports import export_job_download, export_jobs, official_record_download, training_records
 from staff.admin.feedback import session_feedback, trainer_feedback
 from staff.admin.imports import class_attendance_import, class_attendance_sheet, officials_import, officials_template
@@ -22,7 +22,7 @@ def register_urls() -> list:
     return [
         # Sessions (classes), their participants, approvals and nomination; attendance and completion
         path("classes/", class_list, name="staff_class_list"),
-        path("classes/<int:pk>/", class_roster, name="staff_class_roster"),
+        path("classes/<int:pk>/", class_participants, name="staff_class_participants"),
         path("classes/<int:pk>/results/", class_results, name="staff_class_results"),
         path("classes/<int:pk>/complete/", class_complete, name="staff_class_complete"),
         path("classes/<int:pk>/attendance/<str:day>/", class_attendance, name="staff_class_attendance"),

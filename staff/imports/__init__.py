@@ -2,5 +2,5 @@
 
 Every import runs in the same order: limits on the upload (limits.py) before any row is parsed, rows
 read in order as dicts keyed by canonical column (reader.py), then validate → plan → apply, all or
-nothing (roster.py, attendance.py). Writes go through staff/services.
+nothing (people.py, attendance.py). Writes go through staff/services.
 """

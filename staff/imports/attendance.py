@@ -21,7 +21,7 @@ from staff.imports.reader import alias_resolver, read_sheet
 from staff.imports.report import UNCHANGED, UPDATED, ImportReport, RowError, RowOutcome, file_sha256
 from staff.imports.sheets import ATTENDANCE_CODE, ATTENDANCE_NAME, ATTENDANCE_RESULT, ATTENDANCE_UNIT, RESULT_VALUES
 from staff.models import Attendance, AuditAction, EnrollmentStatus
-from staff.selectors.enrollment import roster
+from staff.selectors.enrollment import class_participants_of
 from staff.services.attendance import attendance_bulk_import, enrollment_set_result
 from staff.services.audit import audit_record
 
@@ -93,9 +93,15 @@ def _plan(stream, kind, session, report: ImportReport, limits):
     if not days and "result" not in sheet.headers:
         raise ImportRefusedError(_("The sheet has no day columns (headed dd/mm/yyyy) and no “%(result)s” column.")
                             % {"result": ATTENDANCE_RESULT})
-    people = {e.official.employee_code: e for e in roster(session).filter(status=EnrollmentStatus.CONFIRMED)}
-    recorded = dict(((pk, day), present) for pk, day, present in Attendance.objects.filter(
-        enrollment__in=[e.pk for e in people.values()]).values_list("enrollment_id", "day", "present"))
+    people = {
+        e.official.employee_code: e for e in class_participants_of(session).filter(status=EnrollmentStatus.CONFIRMED)
+    }
+    recorded = dict(
+        ((pk, day), present)
+        for pk, day, present in Attendance.objects.filter(enrollment__in=[e.pk for e in people.values()]).values_list(
+            "enrollment_id", "day", "present"
+        )
+    )
     marks: dict[tuple[int, dt.date], bool] = {}
     results = []
     seen: dict[str, int] = {}
@@ -109,14 +115,20 @@ def _plan(stream, kind, session, report: ImportReport, limits):
             error(row.number, "employee_code", _("This cell must be filled in."))
             continue
         if code in seen:
-            error(row.number, "employee_code", _("Employee code %(code)s also appears on row %(row)s.")
-                  % {"code": code, "row": seen[code]})
+            error(
+                row.number,
+                "employee_code",
+                _("Employee code %(code)s also appears on row %(row)s.") % {"code": code, "row": seen[code]},
+            )
             continue
         seen[code] = row.number
         enrollment = people.get(code)
         if enrollment is None:
-            error(row.number, "employee_code", _("Employee code %(code)s is not a confirmed participant of this "
-                                                 "class.") % {"code": code})
+            error(
+                row.number,
+                "employee_code",
+                _("Employee code %(code)s is not a confirmed participant of this class.") % {"code": code},
+            )
             continue
         changes = []
         for key, day in days.items():
@@ -132,13 +144,20 @@ def _plan(stream, kind, session, report: ImportReport, limits):
         if result_text:
             result = _RESULTS.get(fold(result_text))
             if result is None:
-                error(row.number, "result", _("“%(value)s” is not one of: %(allowed)s.")
-                      % {"value": result_text, "allowed": ", ".join(v[0] for v in RESULT_VALUES.values())})
+                error(
+                    row.number,
+                    "result",
+                    _("“%(value)s” is not one of: %(allowed)s.")
+                    % {"value": result_text, "allowed": ", ".join(v[0] for v in RESULT_VALUES.values())},
+                )
             elif result != enrollment.result:
                 results.append((enrollment, result))
                 changes.append(f"{sheet.headers['result']}: {result_text}")
-        report.rows.append(RowOutcome(row.number, code, enrollment.official.full_name,
-                                      UPDATED if changes else UNCHANGED, changes=changes))
+        report.rows.append(
+            RowOutcome(
+                row.number, code, enrollment.official.full_name, UPDATED if changes else UNCHANGED, changes=changes
+            )
+        )
     if not report.ok:
         report.rows = []
     return marks, results

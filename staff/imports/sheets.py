@@ -12,7 +12,7 @@ from openpyxl.styles import Alignment, Font
 from courses.models import CourseSession
 from staff.imports import fields as f
 from staff.models import Attendance, EnrollmentStatus, Result
-from staff.selectors.enrollment import roster
+from staff.selectors.enrollment import class_participants_of
 from training_site.spreadsheets import xlsx_cell
 
 INSTRUCTIONS_SHEET = "Hướng dẫn"  # the sheet's name is part of the format, like the headers
@@ -110,7 +110,7 @@ def attendance_sheet(session: CourseSession) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(ATTENDANCE_SHEET)
     days = session.day_list
-    people = list(roster(session).filter(status=EnrollmentStatus.CONFIRMED))
+    people = list(class_participants_of(session).filter(status=EnrollmentStatus.CONFIRMED))
     present = set(Attendance.objects.filter(enrollment__in=[e.pk for e in people], present=True)
                   .values_list("enrollment_id", "day"))
     sheet.append([ATTENDANCE_CODE, ATTENDANCE_NAME, ATTENDANCE_UNIT, *(d.strftime("%d/%m/%Y") for d in days),

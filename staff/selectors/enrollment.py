@@ -46,7 +46,7 @@ def active_enrollments_by_session(user, session_ids: list[int]) -> dict:
     return {row.session_id: row for row in rows}
 
 
-def roster(session: CourseSession):
+def class_participants_of(session: CourseSession):
     """Who attends the class: enrollments holding a confirmed seat (or already closed), by name."""
     return (
         Enrollment.objects.filter(

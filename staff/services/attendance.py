@@ -23,9 +23,9 @@ from staff.models import (
     EnrollmentStatus,
     Result,
 )
-from staff.selectors.enrollment import roster
+from staff.selectors.enrollment import class_participants_of
 from staff.services.certificates import certificate_issue
-from staff.services.enrollment import EnrollmentError, _move, system_reason
+from staff.services.enrollment import EnrollmentError, enrollment_transition, system_reason
 from staff.services.people import BATCH
 
 # Check-in opens a little before the day starts: people arrive early and queue at the door.
@@ -52,19 +52,30 @@ def attendance_mark(*, session: CourseSession, day: dt.date, present_ids: set[in
     not on the organizer's screen, so their check-in stands instead of being overwritten as absent.
     """
     _check_day(session, day)
-    enrollment_ids = list(roster(session).filter(status=EnrollmentStatus.CONFIRMED).values_list("pk", flat=True))
+    enrollment_ids = list(
+        class_participants_of(session).filter(status=EnrollmentStatus.CONFIRMED).values_list("pk", flat=True)
+    )
     if seen_at is not None:
-        since = set(Attendance.objects.filter(
-            enrollment_id__in=enrollment_ids, day=day, present=True, method=AttendanceMethod.SELF_CHECKIN,
-            marked_at__gt=seen_at).values_list("enrollment_id", flat=True))
+        since = set(
+            Attendance.objects.filter(
+                enrollment_id__in=enrollment_ids,
+                day=day,
+                present=True,
+                method=AttendanceMethod.SELF_CHECKIN,
+                marked_at__gt=seen_at,
+            ).values_list("enrollment_id", flat=True)
+        )
         present_ids = set(present_ids) | since
     rows = [
-        Attendance(enrollment_id=pk, day=day, present=pk in present_ids, method=AttendanceMethod.ORGANIZER,
-                   marked_by=by)
+        Attendance(
+            enrollment_id=pk, day=day, present=pk in present_ids, method=AttendanceMethod.ORGANIZER, marked_by=by
+        )
         for pk in enrollment_ids
     ]
     Attendance.objects.bulk_create(
-        rows, update_conflicts=True, unique_fields=["enrollment", "day"],
+        rows,
+        update_conflicts=True,
+        unique_fields=["enrollment", "day"],
         update_fields=["present", "method", "marked_by", "marked_at"],
     )
     return sum(1 for row in rows if row.present)
@@ -73,8 +84,9 @@ def attendance_mark(*, session: CourseSession, day: dt.date, present_ids: set[in
 def checkin_code(session: CourseSession, day: dt.date) -> str:
     """The day's code shown in the room: derived from the secret key, so nothing is stored and no
     other day's or session's code works."""
-    digest = hmac.new(settings.SECRET_KEY.encode(), f"checkin:{session.pk}:{day.isoformat()}".encode(),
-                      hashlib.sha256).digest()
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(), f"checkin:{session.pk}:{day.isoformat()}".encode(), hashlib.sha256
+    ).digest()
     return "".join(CHECKIN_ALPHABET[b % len(CHECKIN_ALPHABET)] for b in digest[:6])
 
 
@@ -84,8 +96,9 @@ def checkin_window(session: CourseSession, day: dt.date) -> tuple[dt.datetime, d
     return start, end
 
 
-def attendance_self_checkin(*, enrollment: Enrollment, code: str, by: User,
-                            now: dt.datetime | None = None) -> Attendance:
+def attendance_self_checkin(
+    *, enrollment: Enrollment, code: str, by: User, now: dt.datetime | None = None
+) -> Attendance:
     """Check oneself in with the code shown in the room, only during that day's hours."""
     session = enrollment.session
     moment = now or timezone.now()
@@ -104,7 +117,8 @@ def attendance_self_checkin(*, enrollment: Enrollment, code: str, by: User,
     if not hmac.compare_digest(code.strip().upper(), checkin_code(session, day)):
         raise EnrollmentError(_("The code is not right. Check the code shown in the room."))
     attendance, _created = Attendance.objects.update_or_create(
-        enrollment=enrollment, day=day,
+        enrollment=enrollment,
+        day=day,
         defaults={"present": True, "method": AttendanceMethod.SELF_CHECKIN, "marked_by": by},
     )
     return attendance
@@ -135,8 +149,9 @@ def session_complete(*, session: CourseSession, by: User | None) -> tuple[int, i
     # Only the class days count: a mark left on a day the session no longer has must not lift the share.
     attended = (
         Enrollment.objects.filter(session=session, status=EnrollmentStatus.CONFIRMED)
-        .annotate(days_present=Count("attendance", filter=Q(attendance__present=True,
-                                                            attendance__day__in=session.day_list)))
+        .annotate(
+            days_present=Count("attendance", filter=Q(attendance__present=True, attendance__day__in=session.day_list))
+        )
         .select_related("session__course")
     )
     completed = not_completed = 0
@@ -145,37 +160,66 @@ def session_complete(*, session: CourseSession, by: User | None) -> tuple[int, i
         result_ok = not course.requires_result or enrollment.result == Result.PASSED
         with transaction.atomic():
             if share_ok and result_ok:
-                _move(enrollment, allowed=(EnrollmentStatus.CONFIRMED,), to=EnrollmentStatus.COMPLETED, by=by,
-                      reason=system_reason(ATTENDED, n=enrollment.days_present, days=days),
-                      periods_earned=course.periods, completed_on=session.end_date)
+                enrollment_transition(
+                    enrollment=enrollment,
+                    allowed=(EnrollmentStatus.CONFIRMED,),
+                    to=EnrollmentStatus.COMPLETED,
+                    by=by,
+                    reason=system_reason(ATTENDED, n=enrollment.days_present, days=days),
+                    periods_earned=course.periods,
+                    completed_on=session.end_date,
+                )
                 if course.credential_type != CredentialType.ATTENDANCE and course.organizer_id:
                     certificate_issue(enrollment=enrollment, by=by, issued_on=timezone.localdate())
                 completed += 1
             else:
-                why = (system_reason(ATTENDED, n=enrollment.days_present, days=days)
-                       if not share_ok else system_reason(gettext_noop("Did not pass")))
-                _move(enrollment, allowed=(EnrollmentStatus.CONFIRMED,), to=EnrollmentStatus.NOT_COMPLETED, by=by,
-                      reason=why, periods_earned=0)
+                why = (
+                    system_reason(ATTENDED, n=enrollment.days_present, days=days)
+                    if not share_ok
+                    else system_reason(gettext_noop("Did not pass"))
+                )
+                enrollment_transition(
+                    enrollment=enrollment,
+                    allowed=(EnrollmentStatus.CONFIRMED,),
+                    to=EnrollmentStatus.NOT_COMPLETED,
+                    by=by,
+                    reason=why,
+                    periods_earned=0,
+                )
                 not_completed += 1
     return completed, not_completed
 
 
 @transaction.atomic
-def attendance_bulk_import(*, session: CourseSession, marks: Mapping[tuple[int, dt.date], bool],
-                           by: User | None) -> int:
+def attendance_bulk_import(
+    *, session: CourseSession, marks: Mapping[tuple[int, dt.date], bool], by: User | None
+) -> int:
     """Write imported presence for (enrollment id, day) pairs of ``session``, as attendance_mark does:
     one upsert, so importing again corrects instead of adding rows. Returns the number of present marks.
 
     Only the pairs given are written: a sheet listing part of the class leaves the others as they were.
     """
-    valid = set(Enrollment.objects.filter(session=session, pk__in={pk for pk, _day in marks})
-                .values_list("pk", flat=True))
+    valid = set(
+        Enrollment.objects.filter(session=session, pk__in={pk for pk, _day in marks}).values_list("pk", flat=True)
+    )
     days = set(session.day_list)
     if any(pk not in valid or day not in days for pk, day in marks):
         raise ValueError("Attendance can only be imported for this session's participants and days.")
-    rows = [Attendance(enrollment_id=pk, day=day, present=present, method=AttendanceMethod.IMPORT,
-                       marked_by=by if by is not None and by.is_authenticated else None)
-            for (pk, day), present in marks.items()]
-    Attendance.objects.bulk_create(rows, update_conflicts=True, unique_fields=["enrollment", "day"],
-                                   update_fields=["present", "method", "marked_by", "marked_at"], batch_size=BATCH)
+    rows = [
+        Attendance(
+            enrollment_id=pk,
+            day=day,
+            present=present,
+            method=AttendanceMethod.IMPORT,
+            marked_by=by if by is not None and by.is_authenticated else None,
+        )
+        for (pk, day), present in marks.items()
+    ]
+    Attendance.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["enrollment", "day"],
+        update_fields=["present", "method", "marked_by", "marked_at"],
+        batch_size=BATCH,
+    )
     return sum(1 for row in rows if row.present)

@@ -136,12 +136,20 @@ def certificate_revoke(*, certificate: Certificate, by: User | None, reason: str
         raise CertificateError(_("Say why the certificate is revoked."))
     # Conditional UPDATE: two clicks, or a reissue at the same moment, change the row once.
     if not Certificate.objects.filter(pk=certificate.pk, status=CertificateStatus.VALID).update(
-        status=CertificateStatus.REVOKED, revoked_at=timezone.now(), revoked_by=acting_user(by), revoked_reason=reason[:500]
+        status=CertificateStatus.REVOKED,
+        revoked_at=timezone.now(),
+        revoked_by=acting_user(by),
+        revoked_reason=reason[:500],
     ):
         raise CertificateError(_("Only a valid certificate can be revoked; reload the page."))
     certificate.refresh_from_db()
-    audit_record(user=by, action=AuditAction.CERTIFICATE_REVOKE, obj=certificate,
-                 summary=f"{certificate.serial}: {reason[:200]}", reason=reason[:500])
+    audit_record(
+        user=by,
+        action=AuditAction.CERTIFICATE_REVOKE,
+        obj=certificate,
+        summary=f"{certificate.serial}: {reason[:200]}",
+        reason=reason[:500],
+    )
     return certificate
 
 
@@ -155,7 +163,9 @@ def certificate_reissue(*, certificate: Certificate, by: User | None, reason: st
     with transaction.atomic():
         # The old one leaves VALID first: one valid certificate per enrollment is a database constraint.
         if not Certificate.objects.filter(pk=certificate.pk, status=CertificateStatus.VALID).update(
-            status=CertificateStatus.REPLACED, revoked_at=timezone.now(), revoked_by=acting_user(by),
+            status=CertificateStatus.REPLACED,
+            revoked_at=timezone.now(),
+            revoked_by=acting_user(by),
             revoked_reason=reason.strip()[:500],
         ):
             raise CertificateError(_("Only a valid certificate can be reissued; reload the page."))
@@ -164,14 +174,22 @@ def certificate_reissue(*, certificate: Certificate, by: User | None, reason: st
         )
         if enrollment.session.course.organizer is None:
             raise CertificateError(_("The course has no organizer unit to issue the certificate."))
-        new = _create(enrollment, by=by, issued_on=timezone.localdate(), expires_on=certificate.expires_on,
-                      replaces=certificate)
-        audit_record(user=by, action=AuditAction.CERTIFICATE_ISSUE, obj=new,
-                     summary=f"{certificate.serial} → {new.serial}", replaces=certificate.serial)
-        CertificateReminder.objects.bulk_create([
-            CertificateReminder(certificate=new, days_before=days)
-            for days in certificate.reminders.values_list("days_before", flat=True)
-        ])
+        new = _create(
+            enrollment, by=by, issued_on=timezone.localdate(), expires_on=certificate.expires_on, replaces=certificate
+        )
+        audit_record(
+            user=by,
+            action=AuditAction.CERTIFICATE_ISSUE,
+            obj=new,
+            summary=f"{certificate.serial} → {new.serial}",
+            replaces=certificate.serial,
+        )
+        CertificateReminder.objects.bulk_create(
+            [
+                CertificateReminder(certificate=new, days_before=days)
+                for days in certificate.reminders.values_list("days_before", flat=True)
+            ]
+        )
         notify("certificate_issued", enrollment)
     certificate.refresh_from_db()
     return new
@@ -187,9 +205,13 @@ def certificates_remind_expiring(*, today: dt.date | None = None) -> int:
     """
     today = today or timezone.localdate()
     candidates = (
-        Certificate.objects.filter(status=CertificateStatus.VALID, expires_on__gte=today,
-                                   expires_on__lte=today + dt.timedelta(days=max(REMINDER_DAYS)))
-        .prefetch_related("reminders").order_by("expires_on", "pk")
+        Certificate.objects.filter(
+            status=CertificateStatus.VALID,
+            expires_on__gte=today,
+            expires_on__lte=today + dt.timedelta(days=max(REMINDER_DAYS)),
+        )
+        .prefetch_related("reminders")
+        .order_by("expires_on", "pk")
     )
     sent = 0
     for certificate in candidates:

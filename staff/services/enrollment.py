@@ -7,8 +7,9 @@ re-check the condition; on SQLite the IMMEDIATE transaction holds the write lock
 exactly the free seats are won and the rest go to the waiting list, whose order is
 ``Enrollment.Meta.ordering`` (priority, then time).
 
-Every status change goes through ``_move``: a conditional UPDATE from the status we saw, so two clicks
-(or two workers) change a row once, and an ``EnrollmentEvent`` saying who, when, from, to and why.
+Every status change goes through ``enrollment_transition``: a conditional UPDATE from the status we saw,
+so two clicks (or two workers) change a row once, and an ``EnrollmentEvent`` saying who, when, from, to
+and why.
 """
 
 from __future__ import annotations
@@ -58,8 +59,8 @@ def _record(enrollment: Enrollment, *, from_status: str, by: User | None, reason
                                    by=acting_user(by), reason=reason)
 
 
-def _move(enrollment: Enrollment, *, allowed: tuple[str, ...], to: str, by: User | None,
-          reason: str = "", **changes) -> str:
+def enrollment_transition(*, enrollment: Enrollment, allowed: tuple[str, ...], to: str, by: User | None,
+                          reason: str = "", **changes: object) -> str:
     """Change the status if it is still one of ``allowed``; return the status it had. One UPDATE claims it."""
     current = Enrollment.objects.filter(pk=enrollment.pk).values_list("status", flat=True).first()
     if current not in allowed or not Enrollment.objects.filter(pk=enrollment.pk, status=current).update(
@@ -147,9 +148,15 @@ def _pass_seat_on(session: CourseSession, reservation_id: int | None, *, by: Use
         # Another cancellation may promote the same person at the same moment: whoever's UPDATE
         # matches takes them, the other moves on to the next in line.
         try:
-            _move(candidate, allowed=(EnrollmentStatus.WAITLISTED,), to=to, by=by,
-                  reason=system_reason(gettext_noop("Promoted from the waiting list")),
-                  reservation_id=reservation_id, **changes)
+            enrollment_transition(
+                enrollment=candidate,
+                allowed=(EnrollmentStatus.WAITLISTED,),
+                to=to,
+                by=by,
+                reason=system_reason(gettext_noop("Promoted from the waiting list")),
+                reservation_id=reservation_id,
+                **changes,
+            )
         except EnrollmentError:
             continue
         notify(kind, candidate)
@@ -174,8 +181,14 @@ def session_cancel_enrollments(*, session: CourseSession, by: User | None) -> in
         reason = system_reason(gettext_noop("The session has been cancelled."))
         for enrollment in Enrollment.objects.filter(session_id=session.pk, status__in=CANCELLABLE_STATUSES):
             try:
-                _move(enrollment, allowed=CANCELLABLE_STATUSES, to=EnrollmentStatus.CANCELLED, by=by, reason=reason,
-                      offer_expires_at=None)
+                enrollment_transition(
+                    enrollment=enrollment,
+                    allowed=CANCELLABLE_STATUSES,
+                    to=EnrollmentStatus.CANCELLED,
+                    by=by,
+                    reason=reason,
+                    offer_expires_at=None,
+                )
             except EnrollmentError:
                 continue
             ended += 1
@@ -213,8 +226,11 @@ def session_fill_from_waitlist(*, session: CourseSession, by: User | None = None
         _lock_session(session.pk)
         session = CourseSession.objects.select_related("course").get(pk=session.pk)
         waiting = Enrollment.objects.filter(session_id=session.pk, status=EnrollmentStatus.WAITLISTED)
-        while not session.cancelled and session.seats_taken < session.capacity - session.reserved_free \
-                and waiting.exists():
+        while (
+            not session.cancelled
+            and session.seats_taken < session.capacity - session.reserved_free
+            and waiting.exists()
+        ):
             # Take the seat for the line, then hand it over exactly as a cancellation would.
             CourseSession.objects.filter(pk=session.pk).update(seats_taken=F("seats_taken") + 1)
             _pass_seat_on(session, None, by=by)
@@ -226,8 +242,9 @@ def session_fill_from_waitlist(*, session: CourseSession, by: User | None = None
 # --- Enrolling ------------------------------------------------------------------------------------
 
 
-def enrollment_create(*, official: Official, session: CourseSession, by: User | None,
-                      priority: int = 0, check_window: bool = True) -> Enrollment:
+def enrollment_create(
+    *, official: Official, session: CourseSession, by: User | None, priority: int = 0, check_window: bool = True
+) -> Enrollment:
     """Enroll ``official`` in ``session``: with a seat while seats remain, otherwise on the waiting list.
 
     ``by`` is the official themself or the HR officer who nominates them. With a seat, the enrollment
@@ -248,11 +265,20 @@ def enrollment_create(*, official: Official, session: CourseSession, by: User | 
             has_seat, reservation = _take_seat(session.pk, unit)
             status = _status_with_seat(session) if has_seat else EnrollmentStatus.WAITLISTED
             enrollment = Enrollment.objects.create(
-                official=official, session=session, unit_id=official.unit_id, status=status, priority=priority,
-                reservation=reservation, nominated_by=nominated_by,
+                official=official,
+                session=session,
+                unit_id=official.unit_id,
+                status=status,
+                priority=priority,
+                reservation=reservation,
+                nominated_by=nominated_by,
             )
-            _record(enrollment, from_status="", by=by,
-                    reason=system_reason(gettext_noop("Nominated by HR")) if nominated_by else "")
+            _record(
+                enrollment,
+                from_status="",
+                by=by,
+                reason=system_reason(gettext_noop("Nominated by HR")) if nominated_by else "",
+            )
             notify("waitlisted" if status == EnrollmentStatus.WAITLISTED else "enrolled", enrollment)
     except IntegrityError as exc:
         # The partial unique constraint, not a form check, is what forbids a second active enrollment;
@@ -261,8 +287,9 @@ def enrollment_create(*, official: Official, session: CourseSession, by: User | 
     return enrollment
 
 
-def enrollments_nominate(*, officials: list[Official], session: CourseSession,
-                         by: User) -> tuple[list[Enrollment], list[tuple[Official, str]]]:
+def enrollments_nominate(
+    *, officials: list[Official], session: CourseSession, by: User
+) -> tuple[list[Enrollment], list[tuple[Official, str]]]:
     """Nominate several officials at once. Each is enrolled on their own: one already enrolled does
     not stop the others. Returns (enrolled, [(official, why not)])."""
     done: list[Enrollment] = []
@@ -279,10 +306,14 @@ def overlapping_enrollments(*, official: Official, session: CourseSession) -> li
     """The official's other active enrollments whose dates overlap this session (a warning, not a rule)."""
     return list(
         Enrollment.objects.filter(
-            official=official, status__in=(*SEAT_HOLDING_STATUSES, EnrollmentStatus.WAITLISTED),
-            session__start_date__lte=session.end_date, session__end_date__gte=session.start_date,
+            official=official,
+            status__in=(*SEAT_HOLDING_STATUSES, EnrollmentStatus.WAITLISTED),
+            session__start_date__lte=session.end_date,
+            session__end_date__gte=session.start_date,
             session__cancelled=False,
-        ).exclude(session=session).exclude(status__in=(EnrollmentStatus.COMPLETED, EnrollmentStatus.NOT_COMPLETED))
+        )
+        .exclude(session=session)
+        .exclude(status__in=(EnrollmentStatus.COMPLETED, EnrollmentStatus.NOT_COMPLETED))
         .select_related("session__course")
     )
 
@@ -301,8 +332,13 @@ def enrollment_approve(*, enrollment: Enrollment, by: User, reason: str = "") ->
             to = EnrollmentStatus.PENDING_ORGANIZER
         else:
             to = EnrollmentStatus.CONFIRMED
-        _move(enrollment, allowed=(enrollment.status,) if enrollment.status in AWAITING_APPROVAL else (),
-              to=to, by=by, reason=reason)
+        enrollment_transition(
+            enrollment=enrollment,
+            allowed=(enrollment.status,) if enrollment.status in AWAITING_APPROVAL else (),
+            to=to,
+            by=by,
+            reason=reason,
+        )
         if to == EnrollmentStatus.CONFIRMED:
             notify("approved", enrollment)
     return enrollment
@@ -314,8 +350,9 @@ def enrollment_reject(*, enrollment: Enrollment, by: User, reason: str) -> Enrol
         raise EnrollmentError(_("Say why the enrollment is rejected."))
     with transaction.atomic():
         _lock_session(enrollment.session_id)
-        previous = _move(enrollment, allowed=AWAITING_APPROVAL, to=EnrollmentStatus.REJECTED, by=by,
-                         reason=reason.strip())
+        previous = enrollment_transition(
+            enrollment=enrollment, allowed=AWAITING_APPROVAL, to=EnrollmentStatus.REJECTED, by=by, reason=reason.strip()
+        )
         _release(enrollment, previous, by=by)
         notify("rejected", enrollment)
     return enrollment
@@ -324,8 +361,9 @@ def enrollment_reject(*, enrollment: Enrollment, by: User, reason: str) -> Enrol
 # --- Leaving and offers ---------------------------------------------------------------------------
 
 
-def enrollment_cancel(*, enrollment: Enrollment, by: User | None, reason: str = "",
-                      check_deadline: bool = False) -> Enrollment:
+def enrollment_cancel(
+    *, enrollment: Enrollment, by: User | None, reason: str = "", check_deadline: bool = False
+) -> Enrollment:
     """Cancel an enrollment; a freed seat goes to the first in line, or back to the session.
 
     Officials cancelling their own enrollment pass ``check_deadline=True``; organizers and HR may
@@ -336,8 +374,14 @@ def enrollment_cancel(*, enrollment: Enrollment, by: User | None, reason: str = 
     with transaction.atomic():
         _lock_session(enrollment.session_id)
         try:
-            previous = _move(enrollment, allowed=CANCELLABLE_STATUSES, to=EnrollmentStatus.CANCELLED, by=by,
-                             reason=reason, offer_expires_at=None)
+            previous = enrollment_transition(
+                enrollment=enrollment,
+                allowed=CANCELLABLE_STATUSES,
+                to=EnrollmentStatus.CANCELLED,
+                by=by,
+                reason=reason,
+                offer_expires_at=None,
+            )
         except EnrollmentError as exc:
             raise EnrollmentError(_("This enrollment is no longer active.")) from exc
         _release(enrollment, previous, by=by)
@@ -350,8 +394,14 @@ def offer_accept(*, enrollment: Enrollment, by: User) -> Enrollment:
         raise EnrollmentError(_("This offer has lapsed."))
     with transaction.atomic():
         to = _status_with_seat(enrollment.session)
-        _move(enrollment, allowed=(EnrollmentStatus.OFFERED,), to=to, by=by,
-              reason=system_reason(gettext_noop("Offer accepted")), offer_expires_at=None)
+        enrollment_transition(
+            enrollment=enrollment,
+            allowed=(EnrollmentStatus.OFFERED,),
+            to=to,
+            by=by,
+            reason=system_reason(gettext_noop("Offer accepted")),
+            offer_expires_at=None,
+        )
         notify("enrolled", enrollment)
     return enrollment
 
@@ -359,8 +409,14 @@ def offer_accept(*, enrollment: Enrollment, by: User) -> Enrollment:
 def offer_decline(*, enrollment: Enrollment, by: User) -> Enrollment:
     with transaction.atomic():
         _lock_session(enrollment.session_id)
-        _move(enrollment, allowed=(EnrollmentStatus.OFFERED,), to=EnrollmentStatus.CANCELLED, by=by,
-              reason=system_reason(gettext_noop("Offer declined")), offer_expires_at=None)
+        enrollment_transition(
+            enrollment=enrollment,
+            allowed=(EnrollmentStatus.OFFERED,),
+            to=EnrollmentStatus.CANCELLED,
+            by=by,
+            reason=system_reason(gettext_noop("Offer declined")),
+            offer_expires_at=None,
+        )
         _release(enrollment, EnrollmentStatus.OFFERED, by=by)
     return enrollment
 
@@ -373,8 +429,14 @@ def offers_expire(*, now: dt.datetime | None = None) -> int:
         with transaction.atomic():
             _lock_session(enrollment.session_id)
             try:
-                _move(enrollment, allowed=(EnrollmentStatus.OFFERED,), to=EnrollmentStatus.CANCELLED, by=None,
-                      reason=system_reason(gettext_noop("The offer lapsed without an answer")), offer_expires_at=None)
+                enrollment_transition(
+                    enrollment=enrollment,
+                    allowed=(EnrollmentStatus.OFFERED,),
+                    to=EnrollmentStatus.CANCELLED,
+                    by=None,
+                    reason=system_reason(gettext_noop("The offer lapsed without an answer")),
+                    offer_expires_at=None,
+                )
             except EnrollmentError:
                 continue  # another worker took it
             _release(enrollment, EnrollmentStatus.OFFERED, by=None)
@@ -429,19 +491,26 @@ def session_recount_seats(*, sessions=None) -> int:
     queryset = sessions if sessions is not None else CourseSession.objects.all()
     held = (
         Enrollment.objects.filter(session=OuterRef("pk"), status__in=SEAT_HOLDING_STATUSES)
-        .values("session").annotate(n=Count("pk")).values("n")
+        .values("session")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
     reserved_held = (
         Enrollment.objects.filter(reservation=OuterRef("pk"), status__in=SEAT_HOLDING_STATUSES)
-        .values("reservation").annotate(n=Count("pk")).values("n")
+        .values("reservation")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
     reserved_free = (
-        SeatReservation.objects.filter(session=OuterRef("pk")).values("session")
-        .annotate(n=Sum(F("seats") - F("taken"))).values("n")
+        SeatReservation.objects.filter(session=OuterRef("pk"))
+        .values("session")
+        .annotate(n=Sum(F("seats") - F("taken")))
+        .values("n")
     )
     with transaction.atomic():
         SeatReservation.objects.filter(session__in=queryset.values("pk")).update(
             taken=Coalesce(Subquery(reserved_held), Value(0))
         )
-        return queryset.update(seats_taken=Coalesce(Subquery(held), Value(0)),
-                               reserved_free=Coalesce(Subquery(reserved_free), Value(0)))
+        return queryset.update(
+            seats_taken=Coalesce(Subquery(held), Value(0)), reserved_free=Coalesce(Subquery(reserved_free), Value(0))
+        )

@@ -74,7 +74,7 @@ def officials_bulk_upsert(*, new: Iterable[tuple[Official, Unit]], changed: Iter
     changes = list(changed)
     moves = [change for change in changes if change.move_to is not None
              and change.move_to.pk != change.official.unit_id]
-    _move(moves, start=start)
+    _reassign(moves, start=start)
     moved = {id(change) for change in moves}
     by_fields: dict[tuple[str, ...], list[Official]] = {}
     for change in changes:
@@ -116,7 +116,7 @@ def _create(rows: list[tuple[Official, Unit]], *, start: dt.date, now: dt.dateti
     return len(officials)
 
 
-def _move(moves: list[OfficialChange], *, start: dt.date) -> None:
+def _reassign(moves: list[OfficialChange], *, start: dt.date) -> None:
     if not moves:
         return
     ids = [change.official.pk for change in moves]

@@ -35,4 +35,4 @@ def checkin(request: HttpRequest, session_id: int) -> HttpResponse:
             messages.success(request, _("You are checked in for %(day)s.")
                              % {"day": timezone.localdate().strftime("%d/%m/%Y")})
             return redirect("my_training")
-    return render(request, "staff/checkin.html", {"session": session, "code": code})
+    return render(request, "staff/attendance/checkin.html", {"session": session, "code": code})

@@ -39,7 +39,7 @@ def certificate_verify(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404
     replacement = getattr(certificate, "replaced_by", None) if certificate.status == CertificateStatus.REPLACED \
         else None
-    return _noindex(render(request, "staff/certificate_verify.html", {
+    return _noindex(render(request, "staff/certificates/certificate_verify.html", {
         "certificate": certificate, "state": certificate.state(), "replacement": replacement,
     }))
 
@@ -55,7 +55,7 @@ def certificate_verify_form(request: HttpRequest) -> HttpResponse:
         if Certificate.objects.filter(verification_code=code).exists():
             return redirect("certificate_verify", code=code)
         error = _("No certificate has this verification code. Check the code and try again.")
-    return _noindex(render(request, "staff/certificate_verify.html", {"form_only": True, "code": code,
+    return _noindex(render(request, "staff/certificates/certificate_verify.html", {"form_only": True, "code": code,
                                                                       "error": error}))
 
 

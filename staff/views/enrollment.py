@@ -51,7 +51,7 @@ def enroll(request: HttpRequest, session_id: int) -> HttpResponse:
                 messages.success(request, _("Enrollment recorded: %(status)s.")
                                  % {"status": enrollment.get_status_display()})
                 return redirect("my_training")
-    return render(request, "staff/enroll.html", {
+    return render(request, "staff/enrollment/enroll.html", {
         "session": session, "course": session.course, "overlaps": overlaps, "official": official,
         "open": session.enrollment_is_open(),
     })
@@ -97,4 +97,4 @@ def my_training_page(request: HttpRequest) -> HttpResponse:
     context = my_training(official, year=year)
     context.update({"official": official, "year": year})
     context["feed"] = calendar_feed_ensure(official=official)
-    return render(request, "staff/my_training.html", context)
+    return render(request, "staff/enrollment/my_training.html", context)

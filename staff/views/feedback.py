@@ -60,7 +60,7 @@ def enrollment_feedback(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Thank you: your feedback is saved."))
             return redirect("my_training")
     status = 200 if allowed or request.method == "GET" else 400
-    return render(request, "staff/feedback_form.html", {
+    return render(request, "staff/feedback/feedback_form.html", {
         "form": form, "enrollment": enrollment, "session": enrollment.session, "course": enrollment.session.course,
         "existing": existing, "allowed": allowed, "why": why, "window_days": FEEDBACK_WINDOW_DAYS,
     }, status=status)

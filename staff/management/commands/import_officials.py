@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from staff.imports.roster import roster_import
+from staff.imports.people import roster_import
 
 
 class Command(BaseCommand):
