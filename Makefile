@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run worker test browser-test install lint migrate messages clean
+.PHONY: run worker test browser-test install lint typecheck migrate messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ browser-test: install
 
 lint: install
 	$(BIN)/ruff check .
+
+# mypy with django-stubs over staff/, courses/ and training_site/ (configured in pyproject.toml).
+typecheck: install
+	$(BIN)/mypy
 
 # Needs GNU gettext; the compiled catalog is committed so that nobody else does.
 messages: install

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from modelsearch.backends.base import BaseSearchBackend
 from modelsearch.backends.database import SearchBackend as database_backend_for_connection  # noqa: N813
 from modelsearch.query import PlainText
 
@@ -25,7 +26,10 @@ def _fold_query(query: Any) -> Any:
     return query
 
 
-class FoldingSearchMixin:
+class FoldingSearchMixin(BaseSearchBackend):
+    """Put before one of modelsearch's database backends, which all derive from ``BaseSearchBackend``: the
+    method order is the same, and ``super()`` is the backend's own search."""
+
     # "ky nang" means both words, not either: the default operator is AND.
     def search(self, query, model_or_queryset, fields=None, operator=None, order_by_relevance=True):
         return super().search(_fold_query(query), model_or_queryset, fields=fields,

@@ -15,11 +15,12 @@ from collections.abc import Iterable
 from typing import TypeAlias, TypeVar
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext
 
-from courses.models import CourseSession
+from courses.models import CourseSession, TrainingPage
 from staff.models import (
     Adoption,
     Certificate,
@@ -33,6 +34,19 @@ from staff.models import (
 
 # Whoever makes a request: signed in or not. Services take the signed-in ``User`` only.
 AnyUser: TypeAlias = User | AnonymousUser
+
+
+class AuthenticatedHttpRequest(HttpRequest):
+    """For type checking only: the request of a view that only a signed-in user reaches (every Wagtail admin
+    view, every ``@login_required`` view), whose ``user`` is therefore a ``User``.
+
+    Annotate such a view's ``request`` with it; nothing ever creates one, and nothing checks it at run time
+    (the login requirement is the decorator's or Wagtail's).
+    """
+
+    user: User
+
+
 M = TypeVar("M", bound=Model)
 
 SCOPE_ROLES = (Role.CITY_HR, Role.UNIT_HR, Role.ORGANIZER)
@@ -99,7 +113,7 @@ def get_in_scope_or_404(queryset: QuerySet[M], **lookup: object) -> M:
     """Fetch one object from an already-scoped queryset, or 404 (never 403) when out of scope."""
     try:
         return queryset.get(**lookup)
-    except queryset.model.DoesNotExist as exc:
+    except ObjectDoesNotExist as exc:  # get() raises the model's subclass of it (a generic M has no DoesNotExist)
         raise Http404 from exc
 
 
@@ -166,6 +180,13 @@ def adoptions_in_scope(user: AnyUser) -> QuerySet[Adoption]:
     return Adoption.objects.filter(unit__in=units_in_scope(user, roles=HR_ROLES))
 
 
+def courses_organized_by(user: AnyUser) -> QuerySet[TrainingPage]:
+    """Offerings (every kind of course page) organized by a unit in the user's organizer scope."""
+    if user.is_authenticated and user.is_superuser:
+        return TrainingPage.objects.all()
+    return TrainingPage.objects.filter(organizer__in=units_in_scope(user, roles=ORGANIZER_ROLES))
+
+
 def organized_session_or_404(user: AnyUser, pk: int) -> CourseSession:
     """One session of the user's organizer scope (with course and organizer), or 404."""
     return get_in_scope_or_404(sessions_organized_by(user).select_related("course__organizer"), pk=pk)
@@ -210,10 +231,10 @@ def require_city_hr(user: AnyUser) -> None:
         raise Http404
 
 
-def own_official_or_404(request: HttpRequest, *related: str) -> Official:
+def own_official_or_404(request: AuthenticatedHttpRequest, *related: str) -> Official:
     """The signed-in person's own official record; an account without one (an HR account) has none."""
     official = Official.objects.select_related(*related).filter(user=request.user).first()
     if official is None:
         raise Http404(gettext("This account is not linked to an official."))
-    request.user.official = official  # type: ignore[union-attr]  # base.html asks for it again: the cache
+    request.user.official = official  # base.html asks for it again: the cache
     return official

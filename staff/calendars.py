@@ -1,4 +1,11 @@
-"""(keep)"""
+"""iCalendar for sessions: invitations mailed with a confirmed seat, cancellations, and a personal feed.
+
+One VEVENT per session, whoever receives it: the UID is the session's, and SEQUENCE is
+``CourseSession.sequence``, which ``CourseSession.save()`` bumps whenever dates, hours or place change,
+so calendar clients replace the old event instead of adding a second one. A class of several days is
+one event of the daily hours repeated daily (RRULE COUNT=days), which is what a participant's calendar
+should block, rather than one event spanning the nights.
+"""
 
 from __future__ import annotations
 
@@ -38,7 +45,7 @@ def session_uid(session: CourseSession) -> str:
 def _organizer(session: CourseSession) -> vCalAddress:
     name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
     course = session.course
-    organizer_name = course.organizer.name if course.organizer_id else (name or settings.WAGTAIL_SITE_NAME)
+    organizer_name = course.organizer.name if course.organizer is not None else (name or settings.WAGTAIL_SITE_NAME)
     return vCalAddress.new(f"mailto:{address}", cn=organizer_name)
 
 

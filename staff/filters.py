@@ -1,19 +1,20 @@
 """FilterSets for the staff lists, shared by each list view and its export.
 
-Choice lists (units) are narrowed to what the requesting user may see (staff/scoping.py).
+Choice lists (units) are narrowed to what the requesting user may see (staff/access.py).
 """
 
 from __future__ import annotations
 
 import django_filters
-from django.db.models import F
+from django.db.models import F, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 
 from courses.models import CourseSession, CredentialType, TrainingPage
 from courses.text import fold
-from staff.access import units_in_scope
+from staff.access import unit_choices
 from staff.models import (
     Category,
     Certificate,
@@ -29,28 +30,33 @@ from staff.models import (
 from staff.selectors.compliance import officials_with_compliance
 
 
-def scoped_units(request):
+def scoped_units(request: HttpRequest | None) -> QuerySet[Unit]:
     if request is None:
         return Unit.objects.none()
-    return units_in_scope(request.user).order_by("path")
+    return unit_choices(request.user)
 
 
 class UnitFilterSet(WagtailFilterSet):
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=UnitKind.choices)
     current = django_filters.BooleanFilter(label=_("Still exists"), field_name="valid_to", lookup_expr="isnull")
-    parent = django_filters.ModelChoiceFilter(label=_("Under"), queryset=scoped_units, method="filter_under")
+    parent = django_filters.ModelChoiceFilter(
+        label=_("Under"), method="filter_under",
+        queryset=scoped_units,  # type: ignore[arg-type]  # django-filter takes a callable; stubs do not
+    )
 
     class Meta:
         model = Unit
         fields = ["kind", "current", "parent"]
 
-    def filter_under(self, queryset, name, value):
+    def filter_under(self, queryset: QuerySet[Unit], name: str, value: Unit) -> QuerySet[Unit]:
         return queryset.filter(path__startswith=value.path)
 
 
 class OfficialFilterSet(WagtailFilterSet):
-    unit = django_filters.ModelChoiceFilter(label=_("Unit (and below)"), queryset=scoped_units,
-                                            method="filter_unit")
+    unit = django_filters.ModelChoiceFilter(
+        label=_("Unit (and below)"), method="filter_unit",
+        queryset=scoped_units,  # type: ignore[arg-type]  # django-filter takes a callable; stubs do not
+    )
     category = django_filters.ChoiceFilter(label=_("Category"), choices=Category.choices)
     rank = django_filters.ModelChoiceFilter(label=_("Rank"), queryset=Rank.objects.all())
     status = django_filters.ChoiceFilter(label=_("Status"), choices=OfficialStatus.choices)
@@ -62,12 +68,11 @@ class OfficialFilterSet(WagtailFilterSet):
         model = Official
         fields = ["unit", "category", "rank", "status", "job_position", "below_requirement"]
 
-    def filter_unit(self, queryset, name, value):
+    def filter_unit(self, queryset: QuerySet[Official], name: str, value: Unit) -> QuerySet[Official]:
         return queryset.filter(unit__path__startswith=value.path)
 
-    def filter_below_requirement(self, queryset, name, value):
-
-
+    def filter_below_requirement(self, queryset: QuerySet[Official], name: str,
+                                 value: bool | None) -> QuerySet[Official]:
         if value is None:
             return queryset
         annotated = officials_with_compliance(queryset, year=timezone.localdate().year)
@@ -76,26 +81,30 @@ class OfficialFilterSet(WagtailFilterSet):
         return annotated.filter(periods_done__gte=F("periods_required"))
 
 
-def courses_with_sessions(request):
+def courses_with_sessions(request: HttpRequest | None) -> QuerySet[TrainingPage]:
     return TrainingPage.objects.filter(sessions__isnull=False).distinct().order_by("title")
 
 
 class EnrollmentFilterSet(WagtailFilterSet):
-    course = django_filters.ModelChoiceFilter(label=_("Course"), queryset=courses_with_sessions,
-                                              field_name="session__course")
+    course = django_filters.ModelChoiceFilter(
+        label=_("Course"), field_name="session__course",
+        queryset=courses_with_sessions,  # type: ignore[arg-type]  # django-filter takes a callable; stubs do not
+    )
     session = django_filters.ModelChoiceFilter(
         label=_("Session"), queryset=CourseSession.objects.select_related("course").order_by("-start_date"),
     )
     status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=EnrollmentStatus.choices)
     dates = django_filters.DateFromToRangeFilter(label=_("Session dates"), field_name="session__start_date")
-    unit = django_filters.ModelChoiceFilter(label=_("Unit (and below)"), queryset=scoped_units,
-                                            method="filter_unit")
+    unit = django_filters.ModelChoiceFilter(
+        label=_("Unit (and below)"), method="filter_unit",
+        queryset=scoped_units,  # type: ignore[arg-type]  # django-filter takes a callable; stubs do not
+    )
 
     class Meta:
         model = Enrollment
         fields = ["course", "session", "status", "dates", "unit"]
 
-    def filter_unit(self, queryset, name, value):
+    def filter_unit(self, queryset: QuerySet[Enrollment], name: str, value: Unit) -> QuerySet[Enrollment]:
         return queryset.filter(official__unit__path__startswith=value.path)
 
 
@@ -104,18 +113,20 @@ class CertificateFilterSet(WagtailFilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=CertificateStatus.choices)
     expires_before = django_filters.DateFilter(label=_("Expiring before"), field_name="expires_on",
                                                lookup_expr="lt")
-    unit = django_filters.ModelChoiceFilter(label=_("Unit (and below)"), queryset=scoped_units,
-                                            method="filter_unit")
+    unit = django_filters.ModelChoiceFilter(
+        label=_("Unit (and below)"), method="filter_unit",
+        queryset=scoped_units,  # type: ignore[arg-type]  # django-filter takes a callable; stubs do not
+    )
 
     class Meta:
         model = Certificate
         fields = ["credential_type", "status", "expires_before", "unit"]
 
-    def filter_unit(self, queryset, name, value):
+    def filter_unit(self, queryset: QuerySet[Certificate], name: str, value: Unit) -> QuerySet[Certificate]:
         return queryset.filter(official__unit__path__startswith=value.path)
 
 
-def search_officials(queryset, query: str):
+def search_officials(queryset: QuerySet[Official], query: str) -> QuerySet[Official]:
     """Diacritics-insensitive name or code search: "nguyen thi hong" finds "Nguyễn Thị Hồng"."""
     folded = fold(query)
     if not folded:

@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.template import Context
+from django.template.backends.django import Template as DjangoTemplate
 from django.template.loader import get_template
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
@@ -141,9 +142,10 @@ def send_certificate_expiry_mail(*, certificate_id: int, days_before: int) -> in
 
 def unit_hr_emails(official: Official) -> list[str]:
     """E-mail addresses of the HR officers of the official's unit or any unit above it, in one query."""
-    if official.unit_id is None:
+    unit = official.unit
+    if unit is None:
         return []
-    parts = official.unit.path.strip("/").split("/")
+    parts = unit.path.strip("/").split("/")
     # The materialised path's prefixes are exactly the ancestors' paths (and the unit's own).
     ancestor_paths = ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
     return list(
@@ -179,7 +181,11 @@ def _date(day: dt.date | None) -> str:
 
 def _render_text(name: str, context: dict) -> str:
     # Plain-text mail: no HTML escaping ("&" in a course title stays "&").
-    text = get_template(name).template.render(Context(context, autoescape=False))
+    template = get_template(name)
+    # Turning autoescape off needs the Django engine's own template, under the backend's wrapper.
+    if not isinstance(template, DjangoTemplate):
+        raise TypeError(f"{name} must be rendered by the Django template engine")
+    text: str = template.template.render(Context(context, autoescape=False))
     text = "\n".join(line.rstrip() for line in text.strip().splitlines())
     return re.sub(r"\n{3,}", "\n\n", text) + "\n"
 

@@ -23,11 +23,13 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Field, Model
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.text import capfirst
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from wagtail.admin.views.mixins import SpreadsheetExportMixin
 from wagtail.coreutils import multigetattr
 
 CSV_DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -58,7 +60,7 @@ def xlsx_text(value: str) -> str:
     return ILLEGAL_CHARACTERS_RE.sub("", value)
 
 
-def xlsx_cell(sheet: Any, value: Any) -> WriteOnlyCell:
+def xlsx_cell(sheet: Any, value: Any) -> Cell:
     """A write-only cell: text forced to text (never a formula), dates and times with a day-first format."""
     if isinstance(value, Promise):
         value = str(value)
@@ -69,7 +71,7 @@ def xlsx_cell(sheet: Any, value: Any) -> WriteOnlyCell:
         cell = WriteOnlyCell(sheet, value=local_time(value))
         cell.number_format = DATETIME_FORMAT
     elif isinstance(value, dt.date):
-        cell = WriteOnlyCell(sheet, value=value)
+        cell = WriteOnlyCell(sheet, value=value)  # type: ignore[arg-type]  # openpyxl takes a date; its stubs do not
         cell.number_format = DATE_FORMAT
     else:
         cell = WriteOnlyCell(sheet, value=value)
@@ -118,16 +120,20 @@ def _resolve(item: Any, accessor: str) -> Any:
     return None if value is None else _resolve(value, rest)
 
 
-def field_heading(model: type, accessor: str) -> str:
+def field_heading(model: type[Model], accessor: str) -> str:
     """The column heading of a dotted path or a ``get_<field>_display`` from the models' own (translated)
     verbose names: "unit.code" on an enrollment reads "Mã (đơn vị)", never the raw path."""
 
     parts = accessor.split(".")
-    current, owners = model, []
+    current: type[Model] = model
+    owners: list[str] = []
     for part in parts[:-1]:
         try:
             relation = current._meta.get_field(part)
         except FieldDoesNotExist:
+            relation = None
+        # Only a link forward (a foreign key) has a verbose name and leads on to a model.
+        if not isinstance(relation, Field) or relation.related_model is None:
             return capfirst(parts[-1].replace("_", " "))
         owners.append(str(relation.verbose_name))
         current = relation.related_model
@@ -135,15 +141,16 @@ def field_heading(model: type, accessor: str) -> str:
     if last.startswith("get_") and last.endswith("_display"):
         last = last[len("get_"):-len("_display")]
     try:
-        label = str(current._meta.get_field(last).verbose_name)
+        field = current._meta.get_field(last)
     except FieldDoesNotExist:
-        label = last.replace("_", " ")
-    label = capfirst(label)
+        field = None
+    label = capfirst(str(field.verbose_name) if isinstance(field, Field) else last.replace("_", " "))
     return f"{label} ({owners[-1]})" if owners else label
 
 
-class SafeSpreadsheetExportMixin:
-    """Mixed into every Wagtail index view that has ``list_export``, before Wagtail's own views.
+class SafeSpreadsheetExportMixin(SpreadsheetExportMixin):
+    """Mixed into every Wagtail index view that has ``list_export``, before Wagtail's own views (based on
+    their ``SpreadsheetExportMixin``, so the method order is the same and ``super()`` reaches it).
 
     It changes only how values are written: empty links give empty cells, times are local, CSV text is
     neutralised and carries a BOM and a charset, and headings come from verbose names. What is exported
@@ -180,9 +187,9 @@ class SafeSpreadsheetExportMixin:
         return field_heading(queryset.model, field)
 
     def stream_csv(self, queryset: Any) -> Iterator[str]:
-        return with_bom(super().stream_csv(queryset))  # type: ignore[misc]  # Wagtail's mixin, after this one
+        return with_bom(super().stream_csv(queryset))
 
     def write_csv_response(self, queryset: Any) -> Any:
-        response = super().write_csv_response(queryset)  # type: ignore[misc]  # Wagtail's mixin, after this one
+        response = super().write_csv_response(queryset)
         response["Content-Type"] = CSV_CONTENT_TYPE
         return response

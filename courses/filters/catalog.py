@@ -1,4 +1,4 @@
-"""(keep)"""
+"""Catalog facets (django-filter), shared by the catalog page and anything that lists its courses."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import datetime as dt
 import django_filters
 from django import forms
 from django.apps import apps
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, Model, OuterRef, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.search.backends import get_search_backend
@@ -16,7 +17,7 @@ from courses.models import ContentGroup, CourseSession, FieldOfWork, SessionMode
 from courses.selectors.catalog import sessions_with_seats, upcoming_sessions_queryset
 
 
-def organizer_units(request) -> QuerySet:
+def organizer_units(request: HttpRequest | None) -> QuerySet[Model]:
     # Only units that organize something live: a dropdown of 200 empty units helps nobody.
     unit_model = apps.get_model("staff", "Unit")
     return unit_model.objects.filter(organized_pages__live=True).distinct().order_by("name")
@@ -42,7 +43,10 @@ class CatalogFilter(django_filters.FilterSet):
     field_of_work = django_filters.ModelChoiceFilter(
         label=_("Field of work"), queryset=FieldOfWork.objects.all(), empty_label=_("All")
     )
-    organizer = django_filters.ModelChoiceFilter(label=_("Organizer"), queryset=organizer_units, empty_label=_("All"))
+    organizer = django_filters.ModelChoiceFilter(
+        label=_("Organizer"), empty_label=_("All"),
+        queryset=organizer_units,  # type: ignore[arg-type]  # django-filter takes a callable; stubs do not
+    )
     mode = django_filters.ChoiceFilter(label=_("Mode"), choices=SessionMode.choices, method="filter_mode",
                                        empty_label=_("All"))
     month = django_filters.ChoiceFilter(label=_("Month"), choices=month_choices, method="filter_month",

@@ -1,11 +1,13 @@
-"""(keep)"""
+"""Best-practice index facets (django-filter): field of work, originating unit, how many units adopted it,
+and the folded search. The queryset must come annotated by ``practices_with_adopting_units``."""
 
 from __future__ import annotations
 
 import django_filters
 from django import forms
 from django.apps import apps
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from wagtail.search.backends import get_search_backend
 
@@ -18,12 +20,12 @@ ADOPTION_BUCKETS = {"none": (0, 0), "few": (1, 2), "many": (3, None)}
 ADOPTION_CHOICES = [("none", _("Not adopted yet")), ("few", _("1–2 units")), ("many", _("3 units or more"))]
 
 
-def practice_fields(request) -> QuerySet:
+def practice_fields(request: HttpRequest | None) -> QuerySet[FieldOfWork]:
     # Only fields with a live practice: an empty choice helps nobody.
     return FieldOfWork.objects.filter(practices__live=True).distinct().order_by("name")
 
 
-def originating_units(request) -> QuerySet:
+def originating_units(request: HttpRequest | None) -> QuerySet[Model]:
     unit_model = apps.get_model("staff", "Unit")
     return unit_model.objects.filter(practices__live=True).distinct().order_by("name")
 
@@ -31,10 +33,14 @@ def originating_units(request) -> QuerySet:
 class PracticeFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_search",
                                   widget=forms.TextInput(attrs={"type": "search"}))
-    field_of_work = django_filters.ModelChoiceFilter(label=_("Field of work"), queryset=practice_fields,
-                                                     empty_label=_("All"))
-    originating_unit = django_filters.ModelChoiceFilter(label=_("Originating unit"), queryset=originating_units,
-                                                        empty_label=_("All"))
+    field_of_work = django_filters.ModelChoiceFilter(
+        label=_("Field of work"), empty_label=_("All"),
+        queryset=practice_fields,  # type: ignore[arg-type]  # django-filter takes a callable; stubs do not
+    )
+    originating_unit = django_filters.ModelChoiceFilter(
+        label=_("Originating unit"), empty_label=_("All"),
+        queryset=originating_units,  # type: ignore[arg-type]  # django-filter takes a callable; stubs do not
+    )
     adopted_by = django_filters.ChoiceFilter(label=_("Units that adopted it"), choices=ADOPTION_CHOICES,
                                              method="filter_adopted_by", empty_label=_("Any"))
 

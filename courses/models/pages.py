@@ -1,4 +1,10 @@
-"""(by hand)"""
+"""The catalog's page types: the home page, the catalog, and every kind of offering (TrainingPage →
+CoursePage, WorkshopPage, ExchangePage).
+
+``courses`` imports nothing from ``staff``: it points at staff models by string ("staff.Unit"), and what
+staff knows about a page (the visitor's enrollments, adoptions) reaches its templates through staff's
+template tags.
+"""
 
 from __future__ import annotations
 
@@ -76,8 +82,9 @@ class CatalogPage(Page):
         from courses.selectors.catalog import catalog_queryset
 
         context = super().get_context(request, *args, **kwargs)
-        filterset = CatalogFilter(request.GET or None, queryset=TrainingPage.objects.live().descendant_of(self))
-        pages = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
+        live = TrainingPage.objects.live().descendant_of(self)
+        filterset = CatalogFilter(request.GET or None, queryset=live)
+        pages = filterset.qs if filterset.is_bound and filterset.is_valid() else live
         paginator = Paginator(catalog_queryset(pages).order_by("title", "pk"), self.page_size)
         page_obj = paginator.get_page(request.GET.get("page"))
         context.update(filterset=filterset, page_obj=page_obj, query_string=query_without_page(request))
@@ -211,7 +218,7 @@ class TrainingPage(Page):
     def search_text(self) -> str:
         """Folded text the search index holds for this page (see courses/search.py)."""
         parts = [self.title, self.summary, str(self.content_group or ""), str(self.field_of_work or ""),
-                 self.organizer.name if self.organizer_id else "", self.target_job_positions]
+                 self.organizer.name if self.organizer else "", self.target_job_positions]
         if self.pk:
             parts.extend(skill.name for skill in self.skills.all())
         parts.append(self.body_text())
@@ -223,19 +230,19 @@ class TrainingPage(Page):
     # Flat values for API v2 consumers, who should not need a second request per relation.
     @property
     def content_group_name(self) -> str | None:
-        return self.content_group.name if self.content_group_id else None
+        return self.content_group.name if self.content_group else None
 
     @property
     def field_of_work_name(self) -> str | None:
-        return self.field_of_work.name if self.field_of_work_id else None
+        return self.field_of_work.name if self.field_of_work else None
 
     @property
     def organizer_name(self) -> str | None:
-        return self.organizer.name if self.organizer_id else None
+        return self.organizer.name if self.organizer else None
 
     @property
     def legal_basis_number(self) -> str | None:
-        return self.legal_basis.number if self.legal_basis_id else None
+        return self.legal_basis.number if self.legal_basis else None
 
     @property
     def upcoming_sessions(self) -> list[dict]:
@@ -321,14 +328,14 @@ class ExchangePage(TrainingPage):
         verbose_name_plural = _("exchanges")
 
     def search_text(self) -> str:
-        extra = [self.host_unit.name if self.host_unit_id else "", self.field_visit]
+        extra = [self.host_unit.name if self.host_unit else "", self.field_visit]
         if self.pk:
             extra.extend(practice.title for practice in self.practices.all())
         return " ".join([super().search_text(), fold(" ".join(extra))])
 
     @property
     def host_unit_name(self) -> str | None:
-        return self.host_unit.name if self.host_unit_id else None
+        return self.host_unit.name if self.host_unit else None
 
     @property
     def practice_titles(self) -> list[str]:

@@ -1,4 +1,8 @@
-"""(keep)"""
+"""Best practices (mô hình hay, cách làm hiệu quả) and the exchanges where a ward shows one to others.
+
+The index's facets are in courses/filters/practices.py, its list query in courses/selectors/practices.py;
+who adopted a practice is recorded by staff (staff.models.Adoption) in the stages defined here.
+"""
 
 from __future__ import annotations
 
@@ -51,7 +55,7 @@ class PracticeIndexPage(Page):
         context = super().get_context(request, *args, **kwargs)
         base = practices_with_adopting_units(BestPracticePage.objects.live().descendant_of(self))
         filterset = PracticeFilter(request.GET or None, queryset=base)
-        pages = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
+        pages = filterset.qs if filterset.is_bound and filterset.is_valid() else base
         paginator = Paginator(practice_list(pages).order_by("title", "pk"), self.page_size)
         context.update(filterset=filterset, page_obj=paginator.get_page(request.GET.get("page")),
                        query_string=query_without_page(request))
@@ -124,8 +128,8 @@ class BestPracticePage(Page):
     def search_text(self) -> str:
         """Folded text the search index holds for this page (see courses/search.py)."""
         parts = [self.title, self.summary, strip_tags(self.problem or ""),
-                 self.originating_unit.name if self.originating_unit_id else "",
-                 self.field_of_work.name if self.field_of_work_id else "", self.body_text()]
+                 self.originating_unit.name if self.originating_unit else "",
+                 self.field_of_work.name if self.field_of_work else "", self.body_text()]
         parts.extend(tag.name for tag in self.tags.all())
         parts.extend(indicator.name for indicator in self.indicators.all())
         return fold(" ".join(parts))
@@ -136,11 +140,11 @@ class BestPracticePage(Page):
     # Flat values for API v2 consumers, who should not need a second request per relation.
     @property
     def originating_unit_name(self) -> str | None:
-        return self.originating_unit.name if self.originating_unit_id else None
+        return self.originating_unit.name if self.originating_unit else None
 
     @property
     def field_of_work_name(self) -> str | None:
-        return self.field_of_work.name if self.field_of_work_id else None
+        return self.field_of_work.name if self.field_of_work else None
 
     @property
     def indicator_list(self) -> list[dict]:

@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class LegalDocument(models.Model):
+class LegalDocument(models.Model):  # type: ignore[django-manager-missing]  # pages use Wagtail's untyped PageManager
     """A legal text that a course, a rule or a report rests on, valid from a date."""
 
     number = models.CharField(_("number"), max_length=60, unique=True, help_text=_("e.g. 171/2025/NĐ-CP"))
@@ -25,7 +25,7 @@ class LegalDocument(models.Model):
         return self.number
 
 
-class ContentGroup(models.Model):
+class ContentGroup(models.Model):  # type: ignore[django-manager-missing]  # pages use Wagtail's untyped PageManager
     """A content group of training (Decree 171/2025 has five; older texts had four)."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
@@ -45,7 +45,7 @@ class ContentGroup(models.Model):
         return self.name
 
 
-class FieldOfWork(models.Model):
+class FieldOfWork(models.Model):  # type: ignore[django-manager-missing]  # pages use Wagtail's untyped PageManager
     """A field of state work (lĩnh vực): civil status, land, judicial records, business registration…"""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)

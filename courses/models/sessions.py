@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
+from typing import TYPE_CHECKING, Any, Self
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -12,6 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from .pages import TrainingPage
 from .reference import SessionMode, Trainer
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class CourseSession(models.Model):
@@ -78,8 +83,9 @@ class CourseSession(models.Model):
                        "online_url", "cancelled")
 
     @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
+    def from_db(cls, db: str | None, field_names: Collection[str], values: Collection[Any], **kwargs: Any) -> Self:
+        # ``kwargs``: what a newer Django passes (``fetch_mode``); Django 5.2 passes none. Forwarded as given.
+        instance = super().from_db(db, field_names, values, **kwargs)
         if all(name in field_names for name in cls.CALENDAR_FIELDS):  # a partial load has nothing to compare
             instance._calendar_snapshot = instance._calendar_values()
         return instance
@@ -116,7 +122,7 @@ class CourseSession(models.Model):
         return f"{self.course.title} – {label}"
 
     def clean(self) -> None:
-        errors = {}
+        errors: dict[str, StrOrPromise] = {}
         if self.start_date and self.end_date and self.end_date < self.start_date:
             errors["end_date"] = _("The end date is before the start date.")
         if self.daily_start and self.daily_end and self.daily_end <= self.daily_start:

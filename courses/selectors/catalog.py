@@ -1,6 +1,8 @@
-"""(keep)"""
+"""Reads for the catalog: seats left for many sessions in the same query, never a count per row."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import F, Prefetch, QuerySet, Value
 from django.db.models.functions import Greatest
@@ -8,8 +10,19 @@ from django.utils import timezone
 
 from courses.models import CourseSession, TrainingPage
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
-def sessions_with_seats(sessions: QuerySet[CourseSession]) -> QuerySet[CourseSession]:
+
+class SeatsAnnotations(TypedDict):
+    """What ``sessions_with_seats`` adds to each session (the catalog's filter and the API read it)."""
+
+    seats_left: int
+
+
+def sessions_with_seats(
+    sessions: QuerySet[CourseSession],
+) -> QuerySet[WithAnnotations[CourseSession, SeatsAnnotations]]:
     """Annotate ``seats_left`` for every session of the queryset, in the same query.
 
     Seats left are the general pool's: capacity less the seats held (``seats_taken``, moved by staff's

@@ -6,7 +6,7 @@ import datetime as dt
 
 import segno
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from courses.models import CourseSession
-from staff.access import organized_session_or_404
+from staff.access import AuthenticatedHttpRequest, organized_session_or_404
 from staff.models import EnrollmentStatus
 from staff.pdf.render import render_pdf
 from staff.selectors.enrollment import class_participants_of
@@ -38,7 +38,7 @@ def _day(session: CourseSession, value: str) -> dt.date:
     return day
 
 
-def class_attendance(request: HttpRequest, pk: int, day: str) -> HttpResponse:
+def class_attendance(request: AuthenticatedHttpRequest, pk: int, day: str) -> HttpResponse:
     """Tick who is present on one day; shows the day's self check-in code and QR when enabled."""
     session = organized_session_or_404(request.user, pk)
     the_day = _day(session, day)
@@ -66,7 +66,7 @@ def class_attendance(request: HttpRequest, pk: int, day: str) -> HttpResponse:
     return render(request, "staff/admin/attendance/class_attendance.html", context)
 
 
-def class_sign_in_sheet(request: HttpRequest, pk: int, day: str) -> HttpResponse:
+def class_sign_in_sheet(request: AuthenticatedHttpRequest, pk: int, day: str) -> HttpResponse:
     session = organized_session_or_404(request.user, pk)
     the_day = _day(session, day)
     people = list(enumerate(class_participants_of(session).filter(status=EnrollmentStatus.CONFIRMED), start=1))
@@ -81,7 +81,7 @@ def class_sign_in_sheet(request: HttpRequest, pk: int, day: str) -> HttpResponse
 
 
 @require_POST
-def class_results(request: HttpRequest, pk: int) -> HttpResponse:
+def class_results(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = organized_session_or_404(request.user, pk)
     refused = 0
     for enrollment in session.enrollments.filter(status=EnrollmentStatus.CONFIRMED).select_related("official"):
@@ -98,7 +98,7 @@ def class_results(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def class_complete(request: HttpRequest, pk: int) -> HttpResponse:
+def class_complete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = organized_session_or_404(request.user, pk)
     try:
         done, not_done = session_complete(session=session, by=request.user)

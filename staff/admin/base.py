@@ -9,17 +9,19 @@ alone. Their lists export through ``training_site.admin_lists`` (the project's s
 from __future__ import annotations
 
 import io
+from typing import Any
 
-from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest
-from django.urls import path
+from django.db.models import Model, QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponseBase
+from django.urls import URLPattern, path
 from django.utils.functional import cached_property
+from django.views import View
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from staff.access import holds_role, require_city_hr
+from staff.access import AnyUser, AuthenticatedHttpRequest, holds_role, require_city_hr
 from training_site.admin_lists import ExportIndexView
 
 
@@ -40,17 +42,18 @@ class ScopedModelViewSet(ModelViewSet):
     base_index_view_class: type = ExportIndexView
     base_edit_view_class: type = generic.EditView
 
-    def scope(self, user) -> QuerySet:
+    def scope(self, user: AnyUser) -> QuerySet[Model]:
         raise NotImplementedError
 
-    def object_opened(self, request, obj) -> None:
+    def object_opened(self, request: AuthenticatedHttpRequest, obj: Model) -> None:
         """Called once an object view has passed the scope check (the officials' viewset audits it)."""
 
     @cached_property
     def index_view_class(self) -> type:
         viewset = self
+        base: type = self.base_index_view_class  # a class statement takes a name as its base, not an attribute
 
-        class ScopedIndexView(self.base_index_view_class):
+        class ScopedIndexView(base):
             def get_base_queryset(self):
                 return viewset.scope(self.request.user)
 
@@ -81,10 +84,14 @@ class ScopedModelViewSet(ModelViewSet):
         return _object_guard(generic.CopyView, self)
 
 
-class CityHROnlyMixin:
-    """Views of the city's HR alone: anyone else gets 404, as for an object out of scope."""
+class CityHROnlyMixin(View):
+    """Views of the city's HR alone: anyone else gets 404, as for an object out of scope.
 
-    def dispatch(self, request, *args, **kwargs):
+    Put before a view class (``city_only``); based on ``View``, which that class derives from too, so the
+    method order is the same and ``super().dispatch`` is the view's own.
+    """
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         require_city_hr(request.user)
         return super().dispatch(request, *args, **kwargs)
 
@@ -129,17 +136,21 @@ class CityHRViewSet(ModelViewSet):
         return city_only(generic.CopyView)
 
 
-class ReadOnlyViewSetMixin:
-    """A list, its results and inspect pages only: no add, edit, copy or delete views or links."""
+class ReadOnlyViewSetMixin(ModelViewSet):
+    """A list, its results and inspect pages only: no add, edit, copy or delete views or links.
+
+    Put before a ``ModelViewSet`` subclass; based on ``ModelViewSet`` itself, so the method order is the
+    same and ``super()`` reaches the viewset's own methods.
+    """
 
     copy_view_enabled = False
     inspect_view_enabled = True
 
-    def get_common_view_kwargs(self, **kwargs):
+    def get_common_view_kwargs(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_common_view_kwargs(**{"add_url_name": None, "edit_url_name": None,
                                                  "delete_url_name": None, "copy_url_name": None, **kwargs})
 
-    def get_urlpatterns(self):
+    def get_urlpatterns(self) -> list[URLPattern]:
 
         return [
             path("", self.index_view, name="index"),

@@ -1,8 +1,17 @@
-"""(keep)"""
+"""Wagtail admin for certificates: a scoped list, the detail, revoke (with a reason) and reissue.
+
+Certificates are never edited, added or deleted by hand: only the services in
+staff/services/certificates.py change them, so the viewset keeps only its list and inspect views and adds
+revoke and reissue. Every object view looks the certificate up in ``certificates_in_scope`` first, so an
+id outside the user's scope answers 404 whatever permissions the user holds.
+"""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -12,12 +21,15 @@ from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 
-from staff.access import certificates_in_scope, certificates_issued_by
+from staff.access import AnyUser, AuthenticatedHttpRequest, certificates_in_scope, certificates_issued_by
 from staff.admin.base import ScopedModelViewSet
 from staff.filters import CertificateFilterSet
 from staff.models import Certificate, CertificateStatus
 from staff.services.certificates import CertificateError, certificate_reissue, certificate_revoke
 from training_site.admin_lists import ExportIndexView
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise  # a development requirement: for typing only
 
 
 class CertificateIndexView(ExportIndexView):
@@ -57,18 +69,21 @@ class CertificateActionView(PermissionCheckedMixin, WagtailAdminTemplateMixin, F
     header_icon = "doc-full"
     index_url_name: str | None = None
     inspect_url_name: str | None = None
-    submit_label = ""
-    intro = ""
+    submit_label: StrOrPromise = ""
+    intro: StrOrPromise = ""
+    request: AuthenticatedHttpRequest  # an admin view: only a signed-in user reaches it
+    object: Certificate  # set by dispatch before anything else runs
 
     def dispatch(self, request, *args, **kwargs):
         # Scope before permission: an id outside the scope is a 404 for everyone, never a 403.
         # Revoking or reissuing is the issuer's act: only certificates their units issued, never one's own.
-        self.object = (
+        certificate = (
             certificates_issued_by(request.user).exclude(official__user=request.user)
             .select_related("official", "organizer").filter(pk=kwargs["pk"]).first()
         )
-        if self.object is None:
+        if certificate is None:
             raise Http404
+        self.object = certificate
         return super().dispatch(request, *args, **kwargs)
 
     def get_page_subtitle(self) -> str:
@@ -142,7 +157,7 @@ class CertificateViewSet(ScopedModelViewSet):
                        "get_status_display": _("Status")}
     export_filename = "chung-chi"
 
-    def scope(self, user):
+    def scope(self, user: AnyUser) -> QuerySet[Certificate]:
         return certificates_in_scope(user).select_related("official", "organizer")
 
     def get_common_view_kwargs(self, **kwargs):
@@ -156,7 +171,7 @@ class CertificateViewSet(ScopedModelViewSet):
         return super().get_index_view_kwargs(revoke_url_name=self.get_url_name("revoke"),
                                              reissue_url_name=self.get_url_name("reissue"), **kwargs)
 
-    def _action_view(self, view_class: type):
+    def _action_view(self, view_class: type[CertificateActionView]):
         return view_class.as_view(index_url_name=self.get_url_name("index"))
 
     def get_urlpatterns(self):

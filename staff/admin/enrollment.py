@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
-from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +17,8 @@ from django.views.decorators.http import require_POST
 
 from courses.models import CourseSession
 from staff.access import (
+    AnyUser,
+    AuthenticatedHttpRequest,
     approval_step_allowed,
     enrollments_in_scope,
     get_in_scope_or_404,
@@ -45,15 +49,17 @@ from training_site.admin_lists import ExportIndexView
 
 
 class ReservationForm(forms.Form):
-    unit = forms.ModelChoiceField(label=gettext_lazy("Unit"), queryset=None)
+    unit: forms.ModelChoiceField[Unit] = forms.ModelChoiceField(label=gettext_lazy("Unit"), queryset=None)
     seats = forms.IntegerField(label=gettext_lazy("Reserved seats"), min_value=0, max_value=10_000)
 
-    def __init__(self, *args, units, **kwargs):
+    def __init__(self, *args: Any, units: QuerySet[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
+        unit = self.fields["unit"]
+        assert isinstance(unit, forms.ModelChoiceField)  # the field declared above (``fields`` holds Field)
+        unit.queryset = units
 
 
-def class_participants(request: HttpRequest, pk: int) -> HttpResponse:
+def class_participants(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The class as the organizer runs it: everyone enrolled in any state, the waiting list in its
     order, reserved seats, the days for attendance, and every status change with who and why."""
     session = organized_session_or_404(request.user, pk)
@@ -88,7 +94,7 @@ def class_participants(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def enrollment_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def enrollment_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Approve, reject or cancel one enrollment. Out of scope is 404; the wrong step is refused."""
     enrollment = get_in_scope_or_404(enrollments_in_scope(request.user).select_related("session__course"), pk=pk)
     action = request.POST.get("action")
@@ -114,7 +120,7 @@ def enrollment_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(next_url if next_url.startswith("/admin/") else reverse("staff_approvals"))
 
 
-def approvals(request: HttpRequest) -> HttpResponse:
+def approvals(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Enrollments waiting for this user's decision: their officials' first step, their classes' second."""
     user = request.user
     pending = (
@@ -128,7 +134,7 @@ def approvals(request: HttpRequest) -> HttpResponse:
     return render(request, "staff/admin/enrollment/approvals.html", {"page_title": _("Approvals"), "pending": pending})
 
 
-def nominate_sessions(request: HttpRequest) -> HttpResponse:
+def nominate_sessions(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Sessions open for enrollment, to choose one and nominate officials to it."""
     sessions = (
         CourseSession.objects.filter(cancelled=False, start_date__gte=timezone.localdate(), course__live=True)
@@ -138,7 +144,7 @@ def nominate_sessions(request: HttpRequest) -> HttpResponse:
                   {"page_title": _("Nominate officials"), "sessions": sessions})
 
 
-def nominate(request: HttpRequest, pk: int) -> HttpResponse:
+def nominate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Nominate one or many officials of the user's units to a session."""
     session = get_in_scope_or_404(CourseSession.objects.select_related("course"), pk=pk, cancelled=False,
                                   course__live=True)
@@ -216,5 +222,5 @@ class EnrollmentViewSet(ReadOnlyViewSetMixin, ScopedModelViewSet):
         "created_at",
     ]
 
-    def scope(self, user):
+    def scope(self, user: AnyUser) -> QuerySet[Enrollment]:
         return enrollments_in_scope(user).select_related("official", "session__course", "unit")

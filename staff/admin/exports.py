@@ -7,12 +7,12 @@ import tempfile
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from staff.access import get_in_scope_or_404, officials_in_scope, require_reporter
+from staff.access import AuthenticatedHttpRequest, get_in_scope_or_404, officials_in_scope, require_reporter
 from staff.admin.base import download_response
 from staff.admin.reporting import ReportFilterForm
 from staff.exports.base import EXPORT_LANGUAGE, content_type, write_export, write_xlsx
@@ -27,7 +27,7 @@ class RecordsFilterForm(ReportFilterForm):
     formats = (("xlsx", "XLSX"), ("csv", "CSV"))
 
 
-def official_record(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
+def official_record(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> FileResponse:
     official = get_in_scope_or_404(officials_in_scope(request.user).select_related("unit", "rank"), pk=pk)
     exporter = PersonnelRecordExporter(official)
     with translation.override(EXPORT_LANGUAGE):
@@ -45,7 +45,7 @@ def official_record(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
     return download_response(data, exporter.filename(fmt), mime)
 
 
-def training_records(request: HttpRequest) -> HttpResponse:
+def training_records(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     require_reporter(request.user)
     form = RecordsFilterForm(request.GET if "year" in request.GET else None, user=request.user)
     if not form.is_bound or not form.is_valid():
@@ -68,23 +68,24 @@ def training_records(request: HttpRequest) -> HttpResponse:
     return download_response(scratch, exporter.filename(filters["format"]), content_type(filters["format"]))
 
 
-def export_jobs(request: HttpRequest) -> HttpResponse:
+def export_jobs(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The signed-in user's own export jobs, newest first, with progress."""
     jobs = ExportJob.objects.filter(user=request.user).order_by("-created_at", "-pk")[:50]
     return render(request, "staff/admin/exports/export_jobs.html", {
         "jobs": jobs, "page_title": _("My exports"), "header_icon": "download", "done": ExportStatus.DONE})
 
 
-def export_job_download(request: HttpRequest, pk: int) -> FileResponse:
+def export_job_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     # Only the requester, and only a finished job with its file: anything else is a 404.
     job = ExportJob.objects.filter(pk=pk, user=request.user, status=ExportStatus.DONE).exclude(file="").first()
     if job is None:
         raise Http404
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename or job.file.name,
+    # ``file.name`` is typed optional; "" makes FileResponse fall back on the file's own name, as None did.
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename or job.file.name or "",
                         content_type=content_type(job.params.get("format", "xlsx")))
 
 
-def official_record_download(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
+def official_record_download(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> FileResponse:
     if fmt not in ("xlsx", "pdf"):
         raise Http404
     return official_record(request, pk, fmt)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from courses.models import Trainer
 from staff.access import (
+    AuthenticatedHttpRequest,
     get_in_scope_or_404,
     sessions_organized_by,
 )
@@ -22,7 +23,7 @@ from staff.selectors.feedback import (
 )
 
 
-def session_feedback(request: HttpRequest, pk: int) -> HttpResponse:
+def session_feedback(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Aggregates for one class, its course and its trainers, and the class's comments without names."""
     organized = sessions_organized_by(request.user)
     session = get_in_scope_or_404(organized.select_related("course"), pk=pk)
@@ -40,7 +41,7 @@ def session_feedback(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-def trainer_feedback(request: HttpRequest, pk: int) -> HttpResponse:
+def trainer_feedback(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """What a trainer may be shown: aggregates across their sessions, comments only from three responses."""
     sessions = sessions_organized_by(request.user).filter(trainers=pk)
     trainer = get_in_scope_or_404(Trainer.objects.filter(sessions__in=sessions).distinct(), pk=pk)

@@ -9,13 +9,13 @@ from django import forms
 from django.contrib import messages
 from django.core import signing
 from django.core.files.storage import default_storage
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from staff.access import HR_ROLES, organized_session_or_404, units_in_scope
+from staff.access import AuthenticatedHttpRequest, hr_units, organized_session_or_404, require_hr
 from staff.imports.attendance import attendance_import
 from staff.imports.limits import ImportRefusedError, check_upload
 from staff.imports.people import roster_import
@@ -36,22 +36,18 @@ class UploadForm(forms.Form):
                            widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}))
 
 
-def _require_hr(request: HttpRequest) -> None:
-    if not units_in_scope(request.user, roles=HR_ROLES).exists():
-        raise Http404
 
-
-def _upload_prefix(purpose: str, request: HttpRequest) -> str:
+def _upload_prefix(purpose: str, request: AuthenticatedHttpRequest) -> str:
     return f"imports/{purpose}/u{request.user.pk}-"
 
 
-def _store(request: HttpRequest, purpose: str, uploaded, kind: str) -> str:
+def _store(request: AuthenticatedHttpRequest, purpose: str, uploaded, kind: str) -> str:
     """Save the upload under a random name and return a signed token naming it (and the original name)."""
     name = default_storage.save(f"{_upload_prefix(purpose, request)}{uuid.uuid4().hex}.{kind}", uploaded)
     return signing.dumps({"name": name, "filename": uploaded.name[:150], "user": request.user.pk}, salt=SIGNING_SALT)
 
 
-def _stored(request: HttpRequest, purpose: str, token: str) -> tuple[str, str]:
+def _stored(request: AuthenticatedHttpRequest, purpose: str, token: str) -> tuple[str, str]:
     try:
         data = signing.loads(token, salt=SIGNING_SALT, max_age=UPLOAD_MAX_AGE)
     except signing.BadSignature as exc:
@@ -66,7 +62,7 @@ def _stored(request: HttpRequest, purpose: str, token: str) -> tuple[str, str]:
 Runner = Callable[..., ImportReport]
 
 
-def _two_step(request: HttpRequest, *, purpose: str, run: Runner, template: str, context: dict,
+def _two_step(request: AuthenticatedHttpRequest, *, purpose: str, run: Runner, template: str, context: dict,
               done_url: str) -> HttpResponse:
     """Upload → dry run (the table of what would happen, or the errors) → confirm (validated again)."""
     form = UploadForm()
@@ -104,22 +100,22 @@ def _two_step(request: HttpRequest, *, purpose: str, run: Runner, template: str,
     return render(request, template, {**context, "form": form, "report": report, "token": token})
 
 
-def officials_import(request: HttpRequest) -> HttpResponse:
-    _require_hr(request)
+def officials_import(request: AuthenticatedHttpRequest) -> HttpResponse:
+    require_hr(request.user)
     return _two_step(request, purpose="roster", run=roster_import, template="staff/admin/imports/import_officials.html",
                      context={"page_title": _("Import officials")}, done_url=reverse("staff_officials_import"))
 
 
-def officials_template(request: HttpRequest) -> HttpResponse:
-    _require_hr(request)
-    example = units_in_scope(request.user, roles=HR_ROLES).filter(valid_to__isnull=True).order_by("path").first()
+def officials_template(request: AuthenticatedHttpRequest) -> HttpResponse:
+    require_hr(request.user)
+    example = hr_units(request.user).filter(valid_to__isnull=True).order_by("path").first()
     data = roster_template(example_unit=example.code) if example else roster_template()
     response = HttpResponse(data, content_type=XLSX_TYPE)
     response["Content-Disposition"] = 'attachment; filename="mau-danh-sach-can-bo.xlsx"'
     return response
 
 
-def class_attendance_import(request: HttpRequest, pk: int) -> HttpResponse:
+def class_attendance_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = organized_session_or_404(request.user, pk)
 
     def run(stream, filename, *, user, dry_run):
@@ -131,7 +127,7 @@ def class_attendance_import(request: HttpRequest, pk: int) -> HttpResponse:
                      done_url=reverse("staff_class_participants", args=[session.pk]))
 
 
-def class_attendance_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+def class_attendance_sheet(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = organized_session_or_404(request.user, pk)
     response = HttpResponse(attendance_sheet(session), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="diem-danh-lop-{session.pk}.xlsx"'

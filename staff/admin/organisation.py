@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.views import generic
 
-from staff.access import units_in_scope
+from staff.access import AnyUser, units_in_scope
 from staff.admin.base import CityHRViewSet, ScopedModelViewSet, city_only
 from staff.filters import UnitFilterSet
 from staff.models import (
@@ -33,7 +34,7 @@ class UnitViewSet(ScopedModelViewSet):
     export_filename = "don-vi"
     ordering = "path"
 
-    def scope(self, user):
+    def scope(self, user: AnyUser) -> QuerySet[Unit]:
         return units_in_scope(user).select_related("parent")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -10,7 +11,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from staff.access import officials_in_scope, units_in_scope
+from staff.access import AnyUser, officials_in_scope, units_in_scope
 from staff.admin.base import ScopedModelViewSet
 from staff.filters import OfficialFilterSet, search_officials
 from staff.models import AuditAction, Official, Rank, Unit
@@ -88,7 +89,7 @@ class OfficialViewSet(ScopedModelViewSet):
     ordering = ("search_name", "employee_code")
     base_index_view_class = OfficialIndexView
 
-    def scope(self, user):
+    def scope(self, user: AnyUser) -> QuerySet[Official]:
         # This year's periods and requirement ride along as subqueries: no query per row.
         return officials_with_compliance(officials_in_scope(user).select_related("unit", "rank"),
                                          year=timezone.localdate().year)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,19 +17,20 @@ from wagtail import hooks
 
 from courses.models import BestPracticePage, ExchangePage
 from staff.access import (
+    AuthenticatedHttpRequest,
     adoptions_in_scope,
     get_in_scope_or_404,
     require_hr,
     require_organizer,
 )
-from staff.models import AdoptionStatus
+from staff.models import AdoptionStatus, Unit
 from staff.selectors.replication import adoptions_by_month, replication_dashboard, units_not_reached
 from staff.services.replication import ReplicationError, adoption_record, exchange_reserve_seats
 
 
 class AdoptionForm(forms.Form):
     practice = forms.ModelChoiceField(label=gettext_lazy("Practice"), queryset=BestPracticePage.objects.none())
-    unit = forms.ModelChoiceField(label=gettext_lazy("Unit"), queryset=None)
+    unit: forms.ModelChoiceField[Unit] = forms.ModelChoiceField(label=gettext_lazy("Unit"), queryset=None)
     status = forms.ChoiceField(label=gettext_lazy("Status"), choices=AdoptionStatus.choices)
     since = forms.DateField(label=gettext_lazy("Since"), widget=forms.DateInput(attrs={"type": "date"}))
     changes = forms.CharField(label=gettext_lazy("What the unit changed"), required=False,
@@ -33,14 +38,18 @@ class AdoptionForm(forms.Form):
     via_exchange = forms.ModelChoiceField(label=gettext_lazy("After the exchange"), required=False,
                                           queryset=ExchangePage.objects.none())
 
-    def __init__(self, *args, units, fixed: bool = False, **kwargs):
+    def __init__(self, *args: Any, units: QuerySet[Unit], fixed: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["practice"].queryset = BestPracticePage.objects.live().order_by("title")
-        self.fields["via_exchange"].queryset = ExchangePage.objects.live().order_by("-first_published_at")
+        practice, unit, via_exchange = self.fields["practice"], self.fields["unit"], self.fields["via_exchange"]
+        # The fields declared above (``fields`` holds Field).
+        assert isinstance(practice, forms.ModelChoiceField) and isinstance(unit, forms.ModelChoiceField) \
+            and isinstance(via_exchange, forms.ModelChoiceField)
+        practice.queryset = BestPracticePage.objects.live().order_by("title")
+        via_exchange.queryset = ExchangePage.objects.live().order_by("-first_published_at")
         # Only the user's own units: a unit outside the scope is "not one of the available choices".
-        self.fields["unit"].queryset = units.order_by("path")
+        unit.queryset = units.order_by("path")
         if fixed:  # editing: the practice and unit identify the record
-            self.fields["practice"].disabled = self.fields["unit"].disabled = True
+            practice.disabled = unit.disabled = True
 
 
 class ResultForm(forms.Form):
@@ -54,7 +63,7 @@ class ResultForm(forms.Form):
 ResultFormSet = forms.formset_factory(ResultForm, extra=2, max_num=30)
 
 
-def adoption_list(request: HttpRequest) -> HttpResponse:
+def adoption_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_hr(request.user)
     adoptions = (adoptions_in_scope(request.user).select_related("practice", "unit", "via_exchange")
                  .order_by("practice__title", "unit__path")[:500])
@@ -62,12 +71,12 @@ def adoption_list(request: HttpRequest) -> HttpResponse:
                   {"page_title": _("Adoptions of best practices"), "adoptions": adoptions})
 
 
-def adoption_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def adoption_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     """Record or update where one of the user's units stands with a practice, and its own results."""
     units = require_hr(request.user)
     adoption = None
     initial: dict = {"since": timezone.localdate(), "status": AdoptionStatus.PLANNED}
-    results_initial: list[dict] = []
+    results_initial: list[Mapping[str, object]] = []
     if pk is not None:
         adoption = get_in_scope_or_404(adoptions_in_scope(request.user).select_related("practice", "unit"), pk=pk)
         initial = {"practice": adoption.practice, "unit": adoption.unit, "status": adoption.status,
@@ -112,7 +121,7 @@ def chart(points, *, width: int = 720, height: int = 220) -> dict:
             "base_y": height - bottom, "top_y": height - bottom - plot_h, "left": left}
 
 
-def replication_dashboard_view(request: HttpRequest) -> HttpResponse:
+def replication_dashboard_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_organizer(request)
     data = replication_dashboard()
     return render(request, "staff/admin/replication/replication_dashboard.html", {
@@ -120,7 +129,7 @@ def replication_dashboard_view(request: HttpRequest) -> HttpResponse:
     })
 
 
-def replication_practice(request: HttpRequest, pk: int) -> HttpResponse:
+def replication_practice(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One practice: its adoption over time and the wards and communes it has not reached yet."""
     require_organizer(request)
     practice = get_in_scope_or_404(BestPracticePage.objects.live(), pk=pk)

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from django import forms
-from django.http import Http404, HttpRequest, HttpResponse
+from django.contrib.auth.models import User
+from django.http import Http404, HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from staff.access import hr_units, is_city_hr, require_reporter
+from staff.access import AuthenticatedHttpRequest, hr_units, is_city_hr, require_reporter
 from staff.admin.base import download_response
 from staff.exports.base import EXPORT_LANGUAGE, content_type
 from staff.exports.reporting import report_filename, write_reform_xlsx
@@ -37,17 +39,21 @@ class ReportFilterForm(forms.Form):
         (MODE_MAPPED, gettext_lazy("Mapped onto today's units"))))
     format = forms.ChoiceField(label=gettext_lazy("Format"))
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         self.city_wide = is_city_hr(user)
-        self.fields["unit"].queryset = hr_units(user).order_by("path")
-        self.fields["unit"].required = not self.city_wide
+        units = hr_units(user).order_by("path")
+        unit, format_field = self.fields["unit"], self.fields["format"]
+        # The fields declared above (``fields`` holds Field).
+        assert isinstance(unit, forms.ModelChoiceField) and isinstance(format_field, forms.ChoiceField)
+        unit.queryset = units
+        unit.required = not self.city_wide
         self.fields["year"].initial = timezone.localdate().year
-        self.fields["format"].choices = self.formats
+        format_field.choices = self.formats
         # A unit outside the scope is not a form error but a 404: its existence is not disclosed.
         code = self.data.get("unit") if self.is_bound else None
-        if code and not self.fields["unit"].queryset.filter(code=code).exists():
+        if code and not units.filter(code=code).exists():
             raise Http404
 
     def clean_year(self) -> int:
@@ -68,7 +74,7 @@ class ReportFilterForm(forms.Form):
 
 
 
-def reform_report(request: HttpRequest) -> HttpResponse:
+def reform_report(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     require_reporter(request.user)
     form = ReportFilterForm(request.GET if "year" in request.GET else None, user=request.user)
     if not form.is_bound or not form.is_valid():

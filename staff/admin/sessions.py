@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -14,12 +15,12 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from courses.models import (
     CourseSession,
     ExchangePage,
-    TrainingPage,
 )
 from staff.access import (
-    ORGANIZER_ROLES,
+    AnyUser,
+    AuthenticatedHttpRequest,
+    courses_organized_by,
     sessions_organized_by,
-    units_in_scope,
 )
 from staff.admin.base import ScopedModelViewSet
 from staff.models import AWAITING_APPROVAL, EnrollmentStatus
@@ -44,8 +45,6 @@ class CourseSessionViewSet(ModelViewSet):
     """The sessions' admin as configured here; staff registers it scoped to each organizer's courses."""
 
     model = CourseSession
-    index_view_class = ExportIndexView
-    edit_view_class = CourseSessionEditView
     icon = "date"
     menu_label = gettext_lazy("Sessions")
     list_display = ["__str__", "start_date", "end_date", "mode", "venue", "capacity"]
@@ -60,15 +59,24 @@ class CourseSessionViewSet(ModelViewSet):
     export_filename = "lop-hoc"
     ordering = ("-start_date", "pk")
 
+    # Properties rather than class attributes because ScopedModelViewSet, which SessionViewSet puts before
+    # this class, declares them so: the two bases must agree on what they are (the scoped ones win).
+    @cached_property
+    def index_view_class(self) -> type:
+        return ExportIndexView
+
+    @cached_property
+    def edit_view_class(self) -> type:
+        return CourseSessionEditView
+
 
 class SessionAdminForm(WagtailAdminModelForm):
     """A session of one of the user's own courses only."""
 
     def __init__(self, *args, for_user=None, **kwargs):
         super().__init__(*args, for_user=for_user, **kwargs)
-        if for_user is not None and not for_user.is_superuser and "course" in self.fields:
-            self.fields["course"].queryset = TrainingPage.objects.filter(
-                organizer__in=units_in_scope(for_user, roles=ORGANIZER_ROLES))
+        if for_user is not None and "course" in self.fields:
+            self.fields["course"].queryset = courses_organized_by(for_user)
 
 
 class SessionCreateView(CreateView):
@@ -89,7 +97,7 @@ class SessionViewSet(ScopedModelViewSet, CourseSessionViewSet):
     base_edit_view_class = CourseSessionEditView
     add_view_class = SessionCreateView
 
-    def scope(self, user):
+    def scope(self, user: AnyUser) -> QuerySet[CourseSession]:
         return sessions_organized_by(user).select_related("course")
 
     def get_form_class(self, for_update=False):
@@ -98,7 +106,7 @@ class SessionViewSet(ScopedModelViewSet, CourseSessionViewSet):
         })
 
 
-def class_list(request: HttpRequest) -> HttpResponse:
+def class_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The classes the user organizes, newest first, with seat counts from one aggregate."""
     sessions = (
         sessions_organized_by(request.user).select_related("course")

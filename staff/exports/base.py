@@ -19,13 +19,17 @@ import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, BinaryIO, ClassVar
+from typing import TYPE_CHECKING, Any, BinaryIO, ClassVar
 
 from django.conf import settings
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from training_site.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, csv_text, xlsx_cell
+
+if TYPE_CHECKING:
+    from openpyxl.cell.cell import Cell
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 # Exports and reports are documents of the Vietnamese administration: written in Vietnamese whoever asks.
 EXPORT_LANGUAGE = "vi"
@@ -53,7 +57,8 @@ class Exporter:
 
     name: ClassVar[str] = ""
     filter_fields: ClassVar[tuple[str, ...]] = ()
-    sheet_title: ClassVar[str] = "Sheet1"
+    # Not a ClassVar: exporters translate their title in __init__, inside the export's language.
+    sheet_title: str = "Sheet1"
 
     def filename(self, fmt: str) -> str:
         return f"{self.name}.{fmt}"
@@ -88,8 +93,8 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def _xlsx_cell(sheet, value: Any, *, bold_font=None) -> Any:
-    cell = xlsx_cell(sheet, value)
+def _xlsx_cell(sheet: WriteOnlyWorksheet, value: Any, *, bold_font: Font | None = None) -> Cell:
+    cell: Cell = xlsx_cell(sheet, value)
     if bold_font is not None:
         cell.font = bold_font
     return cell
@@ -100,7 +105,7 @@ def write_xlsx(exporter: Exporter, stream: BinaryIO, *,
     """Write the exporter's preamble, header and rows to ``stream`` as XLSX; return the data rows written."""
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=str(exporter.sheet_title)[:31])
+    sheet: WriteOnlyWorksheet = workbook.create_sheet(title=str(exporter.sheet_title)[:31])
     bold = Font(bold=True)
     preamble = exporter.preamble()
     for line in preamble:
@@ -125,7 +130,8 @@ def write_csv(exporter: Exporter, stream: BinaryIO, *, on_progress: Callable[[in
         text.detach()  # leave the caller's stream open
 
 
-def _stream(exporter: Exporter, put: Callable[[Row, bool], None], on_progress, *, finish) -> int:
+def _stream(exporter: Exporter, put: Callable[[Row, bool], None], on_progress: Callable[[int], None] | None, *,
+            finish: Callable[[], object]) -> int:
     written, step = 0, chunk_rows()
     rows = exporter.rows()
     put(next(rows), True)

@@ -1,4 +1,9 @@
-"""(keep)"""
+"""Training records as rows (XLSX/CSV): one official's personnel training record, and a unit's records for a year.
+
+Both read with one ``values_list`` query streamed in chunks; the certificate serial comes from a
+subquery in the same statement, and choice codes are turned into labels from dicts built once, so the
+number of queries does not grow with the number of rows.
+"""
 
 from __future__ import annotations
 
@@ -29,7 +34,7 @@ class PersonnelRecordExporter(Exporter):
     name = "ho-so-boi-duong"
     filter_fields = ("official_code",)
 
-    def __init__(self, official: Official):
+    def __init__(self, official: Official) -> None:
         self.official = official
         self.official_code = official.employee_code
         self.sheet_title = _("Training record")
@@ -82,7 +87,7 @@ class TrainingRecordsExporter(Exporter):
     filter_fields = ("year", "unit", "mapped")
 
     def __init__(self, *, year: int, unit: Unit | None = None, mapped: bool = False, scope: ReportUnits | None = None,
-                 using: str = "default"):
+                 using: str = "default") -> None:
         self.year, self.unit, self.mapped, self.using = year, unit, mapped, using
         self._scope = scope
         self.sheet_title = _("Training records")

@@ -6,8 +6,10 @@ from typing import Any, BinaryIO
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from courses.models import CredentialType, ProgrammeType
 from staff.exports.base import choice_labels
@@ -43,7 +45,7 @@ def share_text(share: float | None) -> str:
     return f"{share * 100:.1f}%" if share is not None else "–"
 
 
-def _put(sheet, row: int, column: int, value: Any, *, bold: bool = False, border: bool = True):
+def _put(sheet: Worksheet, row: int, column: int, value: Any, *, bold: bool = False, border: bool = True) -> Cell:
     cell = set_text(sheet.cell(row=row, column=column), value)  # user text (names) stays text
     if bold:
         cell.font = Font(bold=True)
@@ -52,7 +54,7 @@ def _put(sheet, row: int, column: int, value: Any, *, bold: bool = False, border
     return cell
 
 
-def _sheet(workbook: Workbook, title: str, report: ReformReport, header: list[str], widths: list[int]):
+def _sheet(workbook: Workbook, title: str, report: ReformReport, header: list[str], widths: list[int]) -> Worksheet:
     sheet = workbook.create_sheet(title=title[:31])
     _put(sheet, 1, 1, report_title(report), bold=True, border=False).font = Font(bold=True, size=14)
     _put(sheet, 2, 1, report_subtitle(report), border=False)
@@ -84,10 +86,21 @@ def summary_header() -> list[str]:
 
 
 def write_reform_xlsx(report: ReformReport, stream: BinaryIO) -> None:
-    programmes = choice_labels(ProgrammeType.choices)
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    default = workbook.active
+    if default is not None:  # a new workbook always has its one empty sheet; the report adds its own
+        workbook.remove(default)
+    _summary_sheet(workbook, report)
+    _unit_sheet(workbook, report)
+    _plan_sheet(workbook, report)
+    _exchange_sessions_sheet(workbook, report)
+    _replication_sheet(workbook, report)
+    workbook.save(stream)
 
+
+def _summary_sheet(workbook: Workbook, report: ReformReport) -> None:
+    """One line per content group and programme type, the total, then the share meeting the requirement."""
+    programmes = choice_labels(ProgrammeType.choices)
     header = summary_header()
     sheet = _sheet(workbook, _("Summary"), report, header, [34, 26] + [12] * (len(header) - 2))
     row = HEADER_ROW
@@ -108,19 +121,25 @@ def write_reform_xlsx(report: ReformReport, stream: BinaryIO) -> None:
     _put(sheet, row + 1, 1, _("Best-practice sessions held"), bold=True)
     _put(sheet, row + 1, 2, report.exchange_sessions)
 
-    unit_header = [_("Unit code"), _("Unit"), _("Number of participants"),
-                   *(choice_labels(Category.choices)[code] for code in CATEGORIES), _("Of which: female"),
-                   _("Of which: ethnic minority"), _("Of which: leaders"), _("Number of periods"),
-                   _("Officials"), _("Meeting the requirement"), _("Share meeting the yearly requirement")]
-    sheet = _sheet(workbook, _("By unit"), report, unit_header, [18, 40] + [12] * (len(unit_header) - 2))
+
+def _unit_sheet(workbook: Workbook, report: ReformReport) -> None:
+    header = [_("Unit code"), _("Unit"), _("Number of participants"),
+              *(choice_labels(Category.choices)[code] for code in CATEGORIES), _("Of which: female"),
+              _("Of which: ethnic minority"), _("Of which: leaders"), _("Number of periods"),
+              _("Officials"), _("Meeting the requirement"), _("Share meeting the yearly requirement")]
+    sheet = _sheet(workbook, _("By unit"), report, header, [18, 40] + [12] * (len(header) - 2))
     for row, line in enumerate(report.units, start=HEADER_ROW + 1):
         values = [line.code, line.name, *_count_cells(line), line.officials, line.meeting, share_text(line.share)]
         for column, value in enumerate(values, start=1):
             _put(sheet, row, column, value)
 
-    plan_header = [_("Content group"), _("Programme type"), _("Planned classes"), _("Classes held"),
-                   _("Planned participants"), _("Participants")]
-    sheet = _sheet(workbook, _("Plan vs actual"), report, plan_header, [34, 26, 14, 14, 14, 14])
+
+def _plan_sheet(workbook: Workbook, report: ReformReport) -> None:
+    """The summary's lines that have a plan: planned against held."""
+    programmes = choice_labels(ProgrammeType.choices)
+    header = [_("Content group"), _("Programme type"), _("Planned classes"), _("Classes held"),
+              _("Planned participants"), _("Participants")]
+    sheet = _sheet(workbook, _("Plan vs actual"), report, header, [34, 26, 14, 14, 14, 14])
     row = HEADER_ROW
     for line in report.lines:
         if line.planned_classes is None:
@@ -133,9 +152,12 @@ def write_reform_xlsx(report: ReformReport, stream: BinaryIO) -> None:
     if not report.has_plan:
         _put(sheet, HEADER_ROW + 1, 1, _("No training plan was entered for this year."), border=False)
 
-    exchange_header = [_("Class code"), _("Course"), _("Organizer unit"), _("Start date"), _("End date"),
-                       _("Number of participants")]
-    sheet = _sheet(workbook, _("Best-practice sharing"), report, exchange_header, [14, 50, 34, 12, 12, 14])
+
+def _exchange_sessions_sheet(workbook: Workbook, report: ReformReport) -> None:
+    """The sessions of best-practice sharing (programme type "exchange") held in the year."""
+    header = [_("Class code"), _("Course"), _("Organizer unit"), _("Start date"), _("End date"),
+              _("Number of participants")]
+    sheet = _sheet(workbook, _("Best-practice sharing"), report, header, [14, 50, 34, 12, 12, 14])
     for row, item in enumerate(report.exchanges, start=HEADER_ROW + 1):
         values = [item["session__code"], item["session__course__title"],
                   item["session__course__organizer__name"] or "", item["session__start_date"],
@@ -144,8 +166,6 @@ def write_reform_xlsx(report: ReformReport, stream: BinaryIO) -> None:
             cell = _put(sheet, row, column, value)
             if column in (4, 5):
                 cell.number_format = "DD/MM/YYYY"
-    _replication_sheet(workbook, report)
-    workbook.save(stream)
 
 
 def adoption_labels() -> list[tuple[str, str]]:

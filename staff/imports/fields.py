@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db.models import Field
 from django.utils.translation import gettext as _
 
 from courses.text import fold
@@ -56,14 +57,18 @@ ALIASES = {column.key: (column.header, *column.aliases) for column in COLUMNS}
 CLEARABLE = ("job_position", "leadership_position", "email", "phone")
 
 # Accepted cell values, first = the label the template shows.
-GENDER_VALUES = {Gender.MALE: ("Nam", "male"), Gender.FEMALE: ("Nữ", "female"), Gender.OTHER: ("Khác", "other")}
-CATEGORY_VALUES = {
+GENDER_VALUES: dict[str, tuple[str, ...]] = {
+    Gender.MALE: ("Nam", "male"),
+    Gender.FEMALE: ("Nữ", "female"),
+    Gender.OTHER: ("Khác", "other"),
+}
+CATEGORY_VALUES: dict[str, tuple[str, ...]] = {
     Category.CADRE: ("Cán bộ", "can_bo"),
     Category.CIVIL_SERVANT: ("Công chức", "cong_chuc"),
     Category.PUBLIC_EMPLOYEE: ("Viên chức", "vien_chuc"),
     Category.COMMUNE_PART_TIME: ("Người hoạt động không chuyên trách", "khong_chuyen_trach", "Không chuyên trách"),
 }
-STATUS_VALUES = {
+STATUS_VALUES: dict[str, tuple[str, ...]] = {
     OfficialStatus.ACTIVE: ("Đang công tác", "active"),
     OfficialStatus.TRANSFERRED: ("Đã chuyển công tác", "transferred", "Chuyển công tác"),
     OfficialStatus.RETIRED: ("Đã nghỉ hưu", "retired", "Nghỉ hưu"),
@@ -156,7 +161,9 @@ def parse_email(value: Any) -> str:
 def parse_text(value: Any, key: str) -> str:
     """Free text, within the model field's length."""
     result = text(value)
-    limit = Official._meta.get_field(key).max_length
+    field = Official._meta.get_field(key)
+    # Only the official's own text columns come here, never a reverse relation (which has no length).
+    limit = field.max_length if isinstance(field, Field) else None
     if limit and len(result) > limit:
         raise CellError(_("The text is too long (%(length)s characters; at most %(limit)s).")
                         % {"length": len(result), "limit": limit})

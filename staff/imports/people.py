@@ -8,11 +8,15 @@ bulk up front, so a 10,000-row file costs a handful of queries, not tens of thou
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import IO, Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
+from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,7 +39,7 @@ PLAIN_FIELDS = ("full_name", "date_of_birth", "gender", "ethnicity", "category",
 class _Parsed:
     row: int
     values: dict[str, Any]
-    unit: Unit | None = None
+    unit: Unit  # resolved: valid today (a former unit's successor) and in the user's scope
     note: str = ""
 
 
@@ -45,7 +49,7 @@ class _Plan:
     changed: list[OfficialChange] = field(default_factory=list)
 
 
-def roster_import(stream: IO[bytes], filename: str, *, user=None, dry_run: bool = True,
+def roster_import(stream: IO[bytes], filename: str, *, user: User | None = None, dry_run: bool = True,
                   today: dt.date | None = None, limits: UploadLimits | None = None) -> ImportReport:
     """Check (``dry_run``) or import a roster file. ``user`` None means a trusted caller (the CLI): the
     whole city is in scope. Nothing is written unless the whole file is valid."""
@@ -77,7 +81,7 @@ def roster_import(stream: IO[bytes], filename: str, *, user=None, dry_run: bool 
 
 
 class _Planner:
-    def __init__(self, *, user, today: dt.date):
+    def __init__(self, *, user: User | None, today: dt.date):
         self.today = today
         self.scope: set[int] | None = None
         if user is not None and not user.is_superuser:
@@ -130,14 +134,14 @@ class _Planner:
     def _parse(self, row: Row) -> _Parsed | None:
         values: dict[str, Any] = {}
         failed = False
-        parsers = {
-            "date_of_birth": lambda v: f.parse_birth_date(v, today=self.today), "gender": f.parse_gender,
+        parsers: dict[str, Callable[[Any], Any]] = {
+            "date_of_birth": partial(f.parse_birth_date, today=self.today), "gender": f.parse_gender,
             "category": f.parse_category, "status": f.parse_status, "email": f.parse_email,
             "rank": self._rank, "unit": f.text,
         }
         for key in self.headers:
             try:
-                parse = parsers.get(key) or (lambda v, key=key: f.parse_text(v, key))
+                parse = parsers.get(key) or partial(f.parse_text, key=key)
                 values[key] = parse(row.values[key])
             except f.CellError as exc:
                 self.error(row.number, key, str(exc))
@@ -148,8 +152,11 @@ class _Planner:
                 failed = True
         if failed:
             return None
-        item = _Parsed(row=row.number, values=values)
-        return item if self._resolve_unit(item) else None
+        resolved = self._resolve_unit(row.number, values["unit"])
+        if resolved is None:
+            return None
+        unit, note = resolved
+        return _Parsed(row=row.number, values=values, unit=unit, note=note)
 
     def _rank(self, value: Any) -> Rank | None:
         code = f.text(value)
@@ -159,26 +166,27 @@ class _Planner:
             raise f.CellError(_("There is no rank with code %(code)s.") % {"code": code})
         return self.ranks[code]
 
-    def _resolve_unit(self, item: _Parsed) -> bool:
-        code = item.values["unit"]
+    def _resolve_unit(self, row: int, code: str) -> tuple[Unit, str] | None:
+        """The unit the row's code names, with a note if it is a former unit's successor; None (with the
+        error) for an unknown unit, one gone without a successor, or one outside the user's scope."""
         unit = self.units.get(code) or self.units_folded.get(code.casefold())
         if unit is None:
-            self.error(item.row, "unit", _("There is no unit with code %(code)s.") % {"code": code})
-            return False
+            self.error(row, "unit", _("There is no unit with code %(code)s.") % {"code": code})
+            return None
+        note = ""
         if unit.pk not in self.valid_ids:
             successor = self.units_by_id.get(self.successors.get(unit.pk, unit.pk))
             if successor is None or successor.pk not in self.valid_ids:
-                self.error(item.row, "unit", _("Unit %(code)s no longer exists and has no successor today.")
+                self.error(row, "unit", _("Unit %(code)s no longer exists and has no successor today.")
                            % {"code": code})
-                return False
-            item.note = _("Former unit %(old)s is mapped to its successor %(new)s (%(name)s).") % {
+                return None
+            note = _("Former unit %(old)s is mapped to its successor %(new)s (%(name)s).") % {
                 "old": unit.code, "new": successor.code, "name": successor.name}
             unit = successor
         if self.scope is not None and unit.pk not in self.scope:
-            self.error(item.row, "unit", _("Unit %(code)s is outside the units you manage.") % {"code": unit.code})
-            return False
-        item.unit = unit
-        return True
+            self.error(row, "unit", _("Unit %(code)s is outside the units you manage.") % {"code": unit.code})
+            return None
+        return unit, note
 
     def _existing(self, codes: list[str]) -> dict[str, Official]:
         found: dict[str, Official] = {}
@@ -218,7 +226,24 @@ class _Planner:
             # Say nothing about the official: their data is not this user's to see.
             self.error(item.row, "employee_code", _("This employee code belongs to another unit."))
             return
-        values, names = item.values, []
+        names = self._set_changed_fields(item.values, official)
+        move_to = item.unit if item.unit.pk != official.unit_id else None
+        if move_to is not None and not self._may_move(item, open_start):
+            return
+        if not self._clean(item, official, names):
+            return
+        if names or move_to is not None:
+            plan.changed.append(OfficialChange(official=official, fields=names, move_to=move_to))
+        labels = _change_labels(names, moved=move_to is not None)
+        self.report.rows.append(RowOutcome(item.row, official.employee_code, official.full_name,
+                                           UPDATED if labels else UNCHANGED, changes=labels, note=item.note))
+
+    @staticmethod
+    def _set_changed_fields(values: dict[str, Any], official: Official) -> list[str]:
+        """Set on ``official`` the values the file changes; return the names of the fields changed.
+
+        An empty cell leaves the field as it is, except for the fields a file may clear."""
+        names = []
         for key in PLAIN_FIELDS:
             if key not in values or (values[key] in (None, "") and key not in f.CLEARABLE and key != "full_name"):
                 continue
@@ -228,20 +253,15 @@ class _Planner:
         if "rank" in values and values["rank"] is not None and official.rank_id != values["rank"].pk:
             official.rank = values["rank"]
             names.append("rank")
-        move_to = item.unit if item.unit.pk != official.unit_id else None
-        if move_to is not None and open_start is not None and open_start >= self.today:
+        return names
+
+    def _may_move(self, item: _Parsed, open_start: dt.date | None) -> bool:
+        """One move per official per day: an assignment that opens today or later blocks another."""
+        if open_start is not None and open_start >= self.today:
             self.error(item.row, "unit", _("This official already moved unit on %(date)s; another move can be "
                                            "imported from the next day.") % {"date": open_start.strftime("%d/%m/%Y")})
-            return
-        if not self._clean(item, official, names):
-            return
-        labels = [str(Official._meta.get_field(name).verbose_name) for name in names]
-        if move_to is not None:
-            labels.append(str(Official._meta.get_field("unit").verbose_name))
-        if names or move_to is not None:
-            plan.changed.append(OfficialChange(official=official, fields=names, move_to=move_to))
-        self.report.rows.append(RowOutcome(item.row, official.employee_code, official.full_name,
-                                           UPDATED if labels else UNCHANGED, changes=labels, note=item.note))
+            return False
+        return True
 
     def _clean(self, item: _Parsed, official: Official, names: list[str] | None) -> bool:
         """The model's own field checks, reported on the row, so that applying cannot fail on them.
@@ -261,3 +281,14 @@ class _Planner:
                 self.error(item.row, name, " ".join(messages))
             return False
         return True
+
+
+def _change_labels(names: list[str], *, moved: bool) -> list[str]:
+    """The changed fields as the report shows them: their verbose names, the unit last."""
+    return [_verbose_name(name) for name in [*names, *(["unit"] if moved else [])]]
+
+
+def _verbose_name(name: str) -> str:
+    field = Official._meta.get_field(name)
+    # Only the official's own columns are changed, never a reverse relation (which has no verbose name).
+    return str(field.verbose_name) if isinstance(field, Field) else name

@@ -8,6 +8,8 @@ import io
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from courses.models import CourseSession
 from staff.imports import fields as f
@@ -24,7 +26,7 @@ PRESENT_MARK = "x"
 TEXT_COLUMNS = ("employee_code", "rank", "unit", "phone")
 
 
-def _save(workbook) -> bytes:
+def _save(workbook: Workbook) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -35,6 +37,8 @@ def roster_template(*, example_unit: str = "P-KHUONGMAI") -> bytes:
 
     workbook = Workbook()
     sheet = workbook.active
+    if not isinstance(sheet, Worksheet):  # never: a new workbook opens on its one worksheet
+        raise TypeError("A new workbook has no active worksheet.")
     sheet.title = ROSTER_SHEET
     sheet.append([column.header for column in f.COLUMNS])
     example = {"employee_code": "CB-000123", "full_name": "Nguyễn Thị Mẫu", "date_of_birth": dt.date(1988, 3, 15),
@@ -43,7 +47,7 @@ def roster_template(*, example_unit: str = "P-KHUONGMAI") -> bytes:
                "email": "nguyen.thi.mau@example.invalid", "phone": "0900000000", "status": "Đang công tác"}
     sheet.append([example[column.key] for column in f.COLUMNS])
     for index, column in enumerate(f.COLUMNS, start=1):
-        letter = sheet.cell(row=1, column=index).column_letter
+        letter = get_column_letter(index)
         sheet.cell(row=1, column=index).font = Font(bold=True)
         sheet.column_dimensions[letter].width = max(14, len(column.header) + 4)
         if column.key in TEXT_COLUMNS:

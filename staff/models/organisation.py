@@ -25,7 +25,7 @@ class UnitKind(models.TextChoices):
     TRAINING_CENTRE = "training_centre", _("Training centre")
 
 
-class Unit(models.Model):
+class Unit(models.Model):  # type: ignore[django-manager-missing]  # Wagtail pages point here; PageManager is untyped
     """An administrative unit, valid between two dates; merged or split units keep their records."""
 
     code = models.CharField(
@@ -69,7 +69,7 @@ class Unit(models.Model):
 
     @property
     def parent_code(self) -> str:
-        return self.parent.code if self.parent_id else ""
+        return self.parent.code if self.parent is not None else ""
 
     @property
     def depth(self) -> int:
@@ -88,7 +88,7 @@ class Unit(models.Model):
                 ancestor = ancestor.parent
 
     def save(self, *args, **kwargs) -> None:
-        new_path = f"{self.parent.path if self.parent_id else ''}{self.code}/"
+        new_path = f"{self.parent.path if self.parent is not None else ''}{self.code}/"
         old_path = self.path
         self.path = new_path
         if kwargs.get("update_fields") is not None:

@@ -110,19 +110,19 @@ class Official(models.Model):
     # Flat values for exports, which must not fail on an official without a rank or a unit.
     @property
     def rank_code(self) -> str:
-        return self.rank.code if self.rank_id else ""
+        return self.rank.code if self.rank is not None else ""
 
     @property
     def rank_name(self) -> str:
-        return self.rank.name if self.rank_id else ""
+        return self.rank.name if self.rank is not None else ""
 
     @property
     def unit_code(self) -> str:
-        return self.unit.code if self.unit_id else ""
+        return self.unit.code if self.unit is not None else ""
 
     @property
     def unit_name(self) -> str:
-        return self.unit.name if self.unit_id else ""
+        return self.unit.name if self.unit is not None else ""
 
     def save(self, *args, **kwargs) -> None:
         self.search_name = fold(self.full_name)

@@ -1,4 +1,8 @@
-"""(keep)"""
+"""Certificates as PDF, through the project's one renderer (staff.pdf.render.render_pdf).
+
+The QR code is a PNG inside a data: URI. xhtml2pdf decodes data: URIs itself, so the renderer's resource
+policy (no network, no file outside static/) stays as strict as it is: nothing is fetched for the QR.
+"""
 
 from __future__ import annotations
 

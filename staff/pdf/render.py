@@ -1,4 +1,18 @@
-"""(keep)"""
+"""The project's one PDF renderer: a Django template under ``templates/pdf/`` in, PDF bytes out.
+
+Callers wrap the bytes (an ``HttpResponse``, a file saved through the storage API, an e-mail attachment);
+nothing else in the project calls xhtml2pdf.
+
+Why a resource policy. The HTML handed to xhtml2pdf decides what the renderer reads: ``<img src>``,
+``<link href>``, ``@import``, ``@font-face`` and the ``<pdf:*>`` tags all reach the network and the
+filesystem. Our documents carry user text (names, course titles) and will carry templates edited over
+the years, so one careless ``|safe`` would otherwise let a document read ``/etc/passwd`` or the settings
+into a certificate, or make the server fetch an internal URL (SSRF). xhtml2pdf's server policy confines
+local reads to the directories named here and caps sizes, depth and time; we also turn remote fetches off
+altogether, because a PDF of ours never needs anything that is not shipped with the project. The same
+policy is why the fonts live in ``static/fonts/``: a system font outside the allowed roots is refused and
+the text silently falls back to Helvetica, which has no Vietnamese glyphs.
+"""
 
 from __future__ import annotations
 

@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypedDict
+
 from django.conf import settings
-from django.db.models import Case, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value, When
+from django.db.models import Case, Expression, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from staff.models import Enrollment, EnrollmentStatus, Official, TrainingRequirement
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
-def _periods_done(year: int, types: list[str] | None = None):
+
+class ComplianceAnnotations(TypedDict):
+    """What ``officials_with_compliance`` adds to each official (filters and reports read them)."""
+
+    periods_done: int
+    periods_required: int
+
+
+def _periods_done(year: int, types: list[str] | None = None) -> Coalesce:
 
     rows = Enrollment.objects.filter(official=OuterRef("pk"), status=EnrollmentStatus.COMPLETED,
                                      completed_on__year=year)
@@ -19,7 +31,9 @@ def _periods_done(year: int, types: list[str] | None = None):
     return Coalesce(Subquery(total), 0)
 
 
-def officials_with_compliance(officials: QuerySet[Official], *, year: int) -> QuerySet[Official]:
+def officials_with_compliance(
+    officials: QuerySet[Official], *, year: int
+) -> QuerySet[WithAnnotations[Official, ComplianceAnnotations]]:
     """Annotate ``periods_done`` and ``periods_required`` for ``year`` (one query with the list).
 
     The rule is per category (TrainingRequirement); a category without a rule owes the default
@@ -28,12 +42,12 @@ def officials_with_compliance(officials: QuerySet[Official], *, year: int) -> Qu
 
     rules = list(TrainingRequirement.objects.filter(year=year))
     default = settings.TRAINING_DEFAULT_REQUIRED_PERIODS
-    done = _periods_done(year)
+    done: Expression = _periods_done(year)
     restricted = [rule for rule in rules if rule.counted_programme_types]
     if restricted:
         done = Case(*[When(category=rule.category, then=_periods_done(year, rule.counted_programme_types))
                       for rule in restricted], default=done, output_field=IntegerField())
-    required = Value(default, output_field=IntegerField())
+    required: Expression = Value(default, output_field=IntegerField())
     if rules:
         required = Case(*[When(category=rule.category, then=Value(rule.required_periods)) for rule in rules],
                         default=required, output_field=IntegerField())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Aggregate, Avg, Count, Q, QuerySet
 
 from staff.models import Feedback
 from staff.services.feedback import RATING_LABELS, RATING_NAMES
@@ -13,8 +13,8 @@ from staff.services.feedback import RATING_LABELS, RATING_NAMES
 MIN_RESPONSES_FOR_COMMENTS = 3
 
 
-def _feedback_aggregates() -> dict:
-    aggregates = {"responses": Count("pk")}
+def _feedback_aggregates() -> dict[str, Aggregate]:
+    aggregates: dict[str, Aggregate] = {"responses": Count("pk")}
     for name in RATING_NAMES:
         aggregates[f"{name}_avg"] = Avg(name)
         for value in range(1, 6):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, TruncMonth
@@ -83,7 +85,7 @@ def _add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
-def adoptions_by_exchange() -> list[dict]:
+def adoptions_by_exchange() -> list[Mapping[str, Any]]:
     """Exchanges after which units took up a practice, with the adoptions by status (one query)."""
     by_status = {status: Count("pk", filter=Q(status=status)) for status in AdoptionStatus.values}
     return list(

@@ -29,10 +29,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
+from django.db.models import Aggregate, Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
 from courses.models import ContentGroup, CredentialType, ProgrammeType
@@ -215,9 +216,9 @@ class ReformReport:
     units: list[UnitLine]
     officials: int
     meeting: int
-    exchanges: list[dict]
+    exchanges: list[Mapping[str, Any]]
     has_plan: bool
-    # Exchange pages held and adoptions recorded in the year (staff/reports/exchange.py).
+    # Exchange pages held and adoptions recorded in the year (build_exchange_section).
     replication: ExchangeSection = field(default_factory=ExchangeSection)
 
     @property
@@ -243,7 +244,7 @@ def _majority_spellings(using: str) -> list[str]:
     return ["", *(value for value in spellings if value and fold(value) == target)]
 
 
-def _aggregates(using: str) -> dict:
+def _aggregates(using: str) -> dict[str, Aggregate]:
     minority = ~Q(official__ethnicity__in=_majority_spellings(using))
     return {
         "participants": Count("pk"),
@@ -255,14 +256,14 @@ def _aggregates(using: str) -> dict:
     }
 
 
-def _fill(target: Counts, row: dict) -> None:
+def _fill(target: Counts, row: Mapping[str, Any]) -> None:
     for name in COUNT_FIELDS:
         setattr(target, name, getattr(target, name) + (row[name] or 0))
     for code in CATEGORIES:
         target.by_category[code] += row[f"cat_{code}"]
 
 
-def scoped_enrollments(scope: ReportUnits, *, year: int, using: str = "default"):
+def scoped_enrollments(scope: ReportUnits, *, year: int, using: str = "default") -> QuerySet[Enrollment]:
     rows = Enrollment.objects.using(using).filter(status=EnrollmentStatus.COMPLETED, completed_on__year=year)
     return scope.filter_enrollments(rows)
 
@@ -273,67 +274,92 @@ def build_reform_report(*, year: int, unit: Unit | None = None, mapped: bool = F
     scope = report_units(unit, mapped=mapped, on=today, using=using)
     base = scoped_enrollments(scope, year=year, using=using)
     aggregates = _aggregates(using)
-    groups = {group.pk: group for group in ContentGroup.objects.using(using).all()}
+    lines = _Lines(groups={group.pk: group for group in ContentGroup.objects.using(using).all()})
+    _count_lines(lines, base, aggregates)
+    _count_certificates(lines, base, using=using)
+    has_plan = _add_plans(lines, year=year, unit=unit, using=using)
+    ordered = lines.ordered()
+    total = Counts()
+    for value in ordered:
+        total.add(value)
+    units, officials, meeting = _by_unit(scope, base, aggregates, year=year, unit=unit, using=using)
+    return ReformReport(year=year, unit=unit, mapped=mapped, generated_on=today, lines=ordered, total=total,
+                        units=units, officials=officials, meeting=meeting, exchanges=_exchange_sessions(base),
+                        has_plan=has_plan, replication=build_exchange_section(scope, base, year=year, using=using))
 
+
+@dataclass
+class _Lines:
+    """The summary's lines by (content group id, programme type), made on first use."""
+
+    groups: dict[int, ContentGroup]
+    by_key: dict[tuple[int | None, str], Line] = field(default_factory=dict)
+
+    def line(self, group_id: int | None, programme: str) -> Line:
+        if (group_id, programme) not in self.by_key:
+            group = self.groups.get(group_id) if group_id is not None else None
+            self.by_key[(group_id, programme)] = Line(group=group.name if group else "", programme_type=programme)
+        return self.by_key[(group_id, programme)]
+
+    def ordered(self) -> list[Line]:
+        """Content groups in their order (lines without one last), then programme types in theirs."""
+
+        def order(item: tuple[tuple[int | None, str], Line]) -> tuple[bool, int, str, int]:
+            (group_id, programme), line = item
+            group = self.groups.get(group_id) if group_id is not None else None
+            return (group is None, group.sort_order if group else 0, line.group, PROGRAMME_ORDER.get(programme, 99))
+
+        return [value for _key, value in sorted(self.by_key.items(), key=order)]
+
+
+def _count_lines(lines: _Lines, base: QuerySet[Enrollment], aggregates: dict[str, Aggregate]) -> None:
+    """Classes and participants' counts per content group and programme type: one GROUP BY."""
     group_key = ("session__course__content_group_id", "session__course__programme_type")
-    lines: dict[tuple, Line] = {}
-
-    def line(group_id, programme) -> Line:
-        if (group_id, programme) not in lines:
-            group = groups.get(group_id)
-            lines[(group_id, programme)] = Line(group=group.name if group else "", programme_type=programme)
-        return lines[(group_id, programme)]
-
     for row in base.values(*group_key).annotate(classes=Count("session", distinct=True), **aggregates).order_by():
-        target = line(row[group_key[0]], row[group_key[1]])
+        target = lines.line(row[group_key[0]], row[group_key[1]])
         target.classes = row["classes"]
         _fill(target, row)
 
+
+def _count_certificates(lines: _Lines, base: QuerySet[Enrollment], *, using: str) -> None:
+    """Valid certificates of the counted enrollments by credential type, per line: one GROUP BY."""
     certificates = (
         Certificate.objects.using(using).filter(status=CertificateStatus.VALID, enrollment__in=base)
         .values("enrollment__session__course__content_group_id", "enrollment__session__course__programme_type",
                 "credential_type").annotate(n=Count("pk")).order_by()
     )
     for row in certificates:
-        target = line(row["enrollment__session__course__content_group_id"],
-                      row["enrollment__session__course__programme_type"])
+        target = lines.line(row["enrollment__session__course__content_group_id"],
+                            row["enrollment__session__course__programme_type"])
         target.certificates[row["credential_type"]] = target.certificates.get(row["credential_type"], 0) + row["n"]
 
+
+def _add_plans(lines: _Lines, *, year: int, unit: Unit | None, using: str) -> bool:
+    """The year's planned classes and participants, per line; whether any plan was entered."""
     plans = TrainingPlan.objects.using(using).filter(year=year)
     if unit is not None:
         plans = plans.filter(unit__path__startswith=unit.path)
     plan_rows = list(plans.values("content_group_id", "programme_type")
                      .annotate(classes=Sum("classes"), participants=Sum("participants")).order_by())
     for row in plan_rows:
-        target = line(row["content_group_id"], row["programme_type"])
+        target = lines.line(row["content_group_id"], row["programme_type"])
         target.planned_classes = (target.planned_classes or 0) + row["classes"]
         target.planned_participants = (target.planned_participants or 0) + row["participants"]
+    return bool(plan_rows)
 
-    def order(item):
-        (group_id, programme), _line = item
-        group = groups.get(group_id)
-        return (group is None, group.sort_order if group else 0, _line.group, PROGRAMME_ORDER.get(programme, 99))
 
-    ordered = [value for _key, value in sorted(lines.items(), key=order)]
-    total = Counts()
-    for value in ordered:
-        total.add(value)
-
-    units, officials, meeting = _by_unit(scope, base, aggregates, year=year, unit=unit, using=using)
-    exchanges = list(
+def _exchange_sessions(base: QuerySet[Enrollment]) -> list[Mapping[str, Any]]:
+    """The sessions of best-practice sharing (programme type "exchange") with their participants: one GROUP BY."""
+    return list(
         base.filter(session__course__programme_type=ProgrammeType.EXCHANGE)
         .values("session_id", "session__code", "session__course__title", "session__course__organizer__name",
                 "session__start_date", "session__end_date")
         .annotate(participants=Count("pk")).order_by("session__start_date", "session_id")
     )
-    return ReformReport(year=year, unit=unit, mapped=mapped, generated_on=today, lines=ordered, total=total,
-                        units=units, officials=officials, meeting=meeting, exchanges=exchanges,
-                        has_plan=bool(plan_rows),
-                        replication=build_exchange_section(scope, base, year=year, using=using))
 
 
-def _by_unit(scope: ReportUnits, base, aggregates: dict, *, year: int, unit: Unit | None,
-             using: str) -> tuple[list[UnitLine], int, int]:
+def _by_unit(scope: ReportUnits, base: QuerySet[Enrollment], aggregates: dict[str, Aggregate], *, year: int,
+             unit: Unit | None, using: str) -> tuple[list[UnitLine], int, int]:
     """Per reported unit: the enrollments' counts (folded through the mapping) and today's compliance."""
     by_unit: dict[int, UnitLine] = defaultdict(UnitLine)
     for row in base.values("unit_id").annotate(**aggregates).order_by():

@@ -1,4 +1,4 @@
-"""(keep)"""
+"""Attendance per session day, self check-in with a daily code, results and the completion rule."""
 
 from __future__ import annotations
 
@@ -124,7 +124,7 @@ def attendance_self_checkin(
     return attendance
 
 
-def enrollment_set_result(*, enrollment: Enrollment, result: str, by: User) -> Enrollment:
+def enrollment_set_result(*, enrollment: Enrollment, result: str, by: User | None) -> Enrollment:
     if result not in (*Result.values, ""):
         raise EnrollmentError(_("Unknown result."))
     Enrollment.objects.filter(pk=enrollment.pk).update(result=result, updated_at=timezone.now())

@@ -69,11 +69,11 @@ def _next_number(organizer: Unit, year: int) -> int:
     return CertificateSerial.objects.values_list("last_number", flat=True).get(pk=counter_id)
 
 
-def _create(enrollment: Enrollment, *, by: User | None, issued_on: dt.date,
+def _create(enrollment: Enrollment, *, organizer: Unit, by: User | None, issued_on: dt.date,
             expires_on: dt.date | None, replaces: Certificate | None = None) -> Certificate:
-    """Number and save a certificate for ``enrollment``; the caller holds the transaction."""
+    """Number and save a certificate for ``enrollment`` in the name of its course's ``organizer``; the caller
+    holds the transaction."""
     course = enrollment.session.course
-    organizer = course.organizer
     number = _next_number(organizer, issued_on.year)
     return Certificate.objects.create(
         enrollment=enrollment, official=enrollment.official, organizer=organizer, year=issued_on.year,
@@ -107,13 +107,14 @@ def certificate_issue(*, enrollment: Enrollment, by: User | None, issued_on: dt.
     course = enrollment.session.course
     if course.credential_type == CredentialType.ATTENDANCE:
         raise CertificateError(_("This course records attendance only and gives no certificate."))
-    if course.organizer is None:
+    organizer = course.organizer
+    if organizer is None:
         raise CertificateError(_("The course has no organizer unit to issue the certificate."))
     issued_on = issued_on or timezone.localdate()
     months = course.certificate_validity_months
     try:
         with transaction.atomic():
-            certificate = _create(enrollment, by=by, issued_on=issued_on,
+            certificate = _create(enrollment, organizer=organizer, by=by, issued_on=issued_on,
                                   expires_on=add_months(issued_on, months) if months else None)
             audit_record(user=by, action=AuditAction.CERTIFICATE_ISSUE, obj=certificate,
                          summary=f"{certificate.serial} – {enrollment.official.full_name}")
@@ -172,10 +173,12 @@ def certificate_reissue(*, certificate: Certificate, by: User | None, reason: st
         enrollment = Enrollment.objects.select_related("official", "session__course__organizer").get(
             pk=certificate.enrollment_id
         )
-        if enrollment.session.course.organizer is None:
+        organizer = enrollment.session.course.organizer
+        if organizer is None:
             raise CertificateError(_("The course has no organizer unit to issue the certificate."))
         new = _create(
-            enrollment, by=by, issued_on=timezone.localdate(), expires_on=certificate.expires_on, replaces=certificate
+            enrollment, organizer=organizer, by=by, issued_on=timezone.localdate(), expires_on=certificate.expires_on,
+            replaces=certificate,
         )
         audit_record(
             user=by,
@@ -215,6 +218,8 @@ def certificates_remind_expiring(*, today: dt.date | None = None) -> int:
     )
     sent = 0
     for certificate in candidates:
+        if certificate.expires_on is None:  # never: the filter above requires a date; the column allows none
+            continue
         days_left = (certificate.expires_on - today).days
         threshold = min(days for days in REMINDER_DAYS if days_left <= days)
         if any(reminder.days_before == threshold for reminder in certificate.reminders.all()):

@@ -19,7 +19,7 @@ import datetime as dt
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, OuterRef, Subquery, Sum, Value
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -117,7 +117,7 @@ def _give_back_seat(session_id: int, reservation_id: int | None) -> None:
         CourseSession.objects.filter(pk=session_id, seats_taken__gt=0).update(seats_taken=F("seats_taken") - 1)
 
 
-def _status_with_seat(session: CourseSession) -> str:
+def _status_with_seat(session: CourseSession) -> EnrollmentStatus:
     """Where an enrollment that holds a seat starts: awaiting approval, or confirmed."""
     if session.course.approval_policy == ApprovalPolicy.NONE:
         return EnrollmentStatus.CONFIRMED
@@ -254,9 +254,9 @@ def enrollment_create(
         raise EnrollmentError(_("This session has been cancelled."))
     if check_window and not session.enrollment_is_open():
         raise EnrollmentError(_("Enrollment for this session is not open."))
-    if official.unit_id is None:
-        raise EnrollmentError(_("The official has no current unit."))
     unit = official.unit
+    if unit is None:
+        raise EnrollmentError(_("The official has no current unit."))
     by_user = acting_user(by)
     nominated_by = by_user if by_user is not None and by_user.pk != official.user_id else None
     try:
@@ -267,7 +267,7 @@ def enrollment_create(
             enrollment = Enrollment.objects.create(
                 official=official,
                 session=session,
-                unit_id=official.unit_id,
+                unit=unit,
                 status=status,
                 priority=priority,
                 reservation=reservation,
@@ -482,7 +482,7 @@ def reservation_set(*, session: CourseSession, unit: Unit, seats: int) -> SeatRe
         return result
 
 
-def session_recount_seats(*, sessions=None) -> int:
+def session_recount_seats(*, sessions: QuerySet[CourseSession] | None = None) -> int:
     """Set the seat counters from the enrollments themselves (after imports or demo data). Idempotent.
 
     Three statements whatever the number of sessions: reservations' ``taken``, then each session's

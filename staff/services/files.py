@@ -14,7 +14,9 @@ def prune_files(*, storage: Storage, exports_before: dt.datetime, uploads_before
     trail's companion, without its file) and import uploads older than ``uploads_before``."""
     exports = 0
     for job in ExportJob.objects.filter(finished_at__lt=exports_before).exclude(file=""):
-        storage.delete(job.file.name)
+        name = job.file.name
+        if name:  # always set here (empty files are excluded above); FieldFile.name is Optional
+            storage.delete(name)
         ExportJob.objects.filter(pk=job.pk).update(file="")
         exports += 1
     uploads = 0

@@ -89,8 +89,8 @@ def officials_bulk_upsert(*, new: Iterable[tuple[Official, Unit]], changed: Iter
         change.official.updated_at = now  # bulk_update skips auto_now
         names.add("updated_at")
         by_fields.setdefault(tuple(sorted(names)), []).append(change.official)
-    for names, officials in by_fields.items():
-        Official.objects.bulk_update(officials, list(names), batch_size=BATCH)
+    for update_fields, officials in by_fields.items():
+        Official.objects.bulk_update(officials, list(update_fields), batch_size=BATCH)
     return created, sum(len(officials) for officials in by_fields.values())
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.models import CourseSession
-from staff.access import own_official_or_404
+from staff.access import AuthenticatedHttpRequest, own_official_or_404
 from staff.services.attendance import attendance_self_checkin
 from staff.services.enrollment import (
     EnrollmentError,
@@ -18,7 +18,7 @@ from staff.services.enrollment import (
 
 
 @login_required
-def checkin(request: HttpRequest, session_id: int) -> HttpResponse:
+def checkin(request: AuthenticatedHttpRequest, session_id: int) -> HttpResponse:
     """Self check-in: the QR in the room opens this page with the day's code filled in."""
     official = own_official_or_404(request, "unit")
     session = get_object_or_404(CourseSession.objects.select_related("course"), pk=session_id)

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from staff.access import AuthenticatedHttpRequest
 from staff.calendars import cancellation_ics, feed_ics, invitation_ics
 from staff.models import CalendarFeed, Enrollment, EnrollmentStatus, Official
 from staff.services.calendars import calendar_feed_reset
@@ -36,7 +37,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def enrollment_ics(request: HttpRequest, pk: int) -> HttpResponse:
+def enrollment_ics(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # Looked up through the signed-in official: someone else's enrollment is 404, not 403.
     enrollment = get_object_or_404(
         Enrollment.objects.select_related("official", "session__course__organizer"),
@@ -49,7 +50,7 @@ def enrollment_ics(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def calendar_feed_reset_view(request: HttpRequest) -> HttpResponse:
+def calendar_feed_reset_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     official = Official.objects.filter(user=request.user).first()
     if official is None:
         raise Http404(_("This account is not linked to an official."))

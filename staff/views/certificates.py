@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from staff.access import certificates_in_scope, get_in_scope_or_404
+from staff.access import AuthenticatedHttpRequest, certificates_in_scope, get_in_scope_or_404
 from staff.models import Certificate, CertificateStatus
 from staff.pdf.certificates import certificate_filename, certificate_pdf
 
@@ -61,7 +61,7 @@ def certificate_verify_form(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def certificate_download(request: HttpRequest, pk: int) -> FileResponse:
+def certificate_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     """The certificate's PDF for its owner, the HR in whose scope the official is, or the issuing organizer.
 
     Anything else is a 404, as is a revoked or replaced certificate (only the valid one may be printed).

@@ -1,4 +1,6 @@
-"""(keep)"""
+"""An official's own side of enrolling: enroll from a course page, cancel, answer an offered seat,
+and the "My training" page. Every object is looked up through the signed-in official,
+so another person's enrollment answers 404."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from courses.models import CourseSession
-from staff.access import own_official_or_404
+from staff.access import AuthenticatedHttpRequest, own_official_or_404
 from staff.selectors.enrollment import my_training
 from staff.services.calendars import calendar_feed_ensure
 from staff.services.enrollment import (
@@ -33,7 +35,7 @@ def _back(request: HttpRequest, default: str) -> str:
 
 
 @login_required
-def enroll(request: HttpRequest, session_id: int) -> HttpResponse:
+def enroll(request: AuthenticatedHttpRequest, session_id: int) -> HttpResponse:
     """GET shows what enrolling means (and any overlap); POST enrolls. The form works without JavaScript."""
     official = own_official_or_404(request, "unit")
     session = get_object_or_404(CourseSession.objects.select_related("course"), pk=session_id,
@@ -59,7 +61,7 @@ def enroll(request: HttpRequest, session_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     official = own_official_or_404(request, "unit")
     enrollment = get_object_or_404(official.enrollments.select_related("session__course"), pk=pk)
     try:
@@ -74,7 +76,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def answer_offer(request: HttpRequest, pk: int) -> HttpResponse:
+def answer_offer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     official = own_official_or_404(request, "unit")
     enrollment = get_object_or_404(official.enrollments.select_related("session__course"), pk=pk)
     try:
@@ -91,7 +93,7 @@ def answer_offer(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def my_training_page(request: HttpRequest) -> HttpResponse:
+def my_training_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     official = own_official_or_404(request, "unit")
     year = timezone.localdate().year
     context = my_training(official, year=year)

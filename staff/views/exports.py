@@ -1,15 +1,19 @@
-"""(keep)"""
+"""An official's own personnel training record, downloaded from "My training" (PDF or XLSX).
+
+Only the signed-in official's own record: there is no identifier in the URL to probe. Each download
+is logged like any export (Law 91/2025: who took which personal data out, and when).
+"""
 
 from __future__ import annotations
 
 import io
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest
+from django.http import FileResponse
 from django.utils import translation
 from django.views.decorators.http import require_GET
 
-from staff.access import own_official_or_404
+from staff.access import AuthenticatedHttpRequest, own_official_or_404
 from staff.exports.base import content_type, write_xlsx
 from staff.exports.records import PersonnelRecordExporter
 from staff.models import AuditAction
@@ -17,7 +21,7 @@ from staff.pdf.records import personnel_record_pdf
 from staff.services.audit import audit_record
 
 
-def _download(request: HttpRequest, fmt: str) -> FileResponse:
+def _download(request: AuthenticatedHttpRequest, fmt: str) -> FileResponse:
     official = own_official_or_404(request, "unit", "rank")
     exporter = PersonnelRecordExporter(official)
     # The official's own language, as on the rest of their pages.
@@ -37,11 +41,11 @@ def _download(request: HttpRequest, fmt: str) -> FileResponse:
 
 @login_required
 @require_GET
-def my_record_pdf(request: HttpRequest) -> FileResponse:
+def my_record_pdf(request: AuthenticatedHttpRequest) -> FileResponse:
     return _download(request, "pdf")
 
 
 @login_required
 @require_GET
-def my_record_xlsx(request: HttpRequest) -> FileResponse:
+def my_record_xlsx(request: AuthenticatedHttpRequest) -> FileResponse:
     return _download(request, "xlsx")

@@ -9,12 +9,12 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from staff.access import own_official_or_404
+from staff.access import AuthenticatedHttpRequest, own_official_or_404
 from staff.models import Feedback
 from staff.services.feedback import (
     FEEDBACK_WINDOW_DAYS,
@@ -42,7 +42,7 @@ class FeedbackForm(forms.Form):
 
 
 @login_required
-def enrollment_feedback(request: HttpRequest, pk: int) -> HttpResponse:
+def enrollment_feedback(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     official = own_official_or_404(request, "unit")
     enrollment = get_object_or_404(official.enrollments.select_related("session__course"), pk=pk)
     existing = Feedback.objects.filter(enrollment=enrollment).first()

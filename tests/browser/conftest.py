@@ -32,7 +32,7 @@ CHROMIUM_ARGS = [
 # Most officials' browsers say English: the site must still answer in Vietnamese unless asked otherwise.
 BROWSER_LOCALE = "en-US"
 DEFAULT_TIMEOUT_MS = 15_000
-# seed_demo(officials=20) would do, but staff/demo.py's _seed_enrollments samples up to 24 officials for
+# seed_demo(officials=20) would do, but staff/demo/enrollment.py's seed_enrollments samples up to 24 officials for
 # every past session without capping by how many exist, so fewer than 24 raises ValueError.
 DEMO_OFFICIALS = 20
 

@@ -6,6 +6,7 @@ A setting that silently falls back on a typo (``DEBUG=ture``) is worse than one 
 from __future__ import annotations
 
 import os
+from typing import overload
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -13,7 +14,12 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
 
+@overload
+def env_str(name: str, default: str) -> str: ...
+@overload
+def env_str(name: str, default: None = None) -> str | None: ...
 def env_str(name: str, default: str | None = None) -> str | None:
+    """The variable's text, or ``default`` when it is unset (a text default gives text, never None)."""
     value = os.environ.get(name)
     return default if value is None else value
 

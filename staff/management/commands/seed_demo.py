@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from staff.demo import DEMO_PASSWORD, LOGINS, seed_demo
+from staff.demo import seed_demo
+from staff.demo.organisation import DEMO_PASSWORD, LOGINS
 
 
 class Command(BaseCommand):
