@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from staff.imports.limits import ensure_defusedxml
+
 
 class StaffConfig(AppConfig):
     name = "staff"
@@ -7,6 +9,4 @@ class StaffConfig(AppConfig):
     def ready(self) -> None:
         # Uploaded rosters are XML inside a zip: without defusedxml openpyxl would expand XML entity
         # bombs. Refuse to start rather than discover it on the first malicious upload.
-        from staff.imports.limits import ensure_defusedxml
-
         ensure_defusedxml()

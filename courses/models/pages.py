@@ -249,7 +249,11 @@ class TrainingPage(Page):
         # cycle: the selectors import these models
         from courses.selectors.catalog import sessions_with_seats, upcoming_sessions_queryset
 
-        sessions = sessions_with_seats(upcoming_sessions_queryset().filter(course=self)).order_by("start_date", "pk")
+        # A listing prefetches them (courses.selectors.api); a single page reads them here.
+        sessions = getattr(self, "upcoming", None)
+        if sessions is None:
+            sessions = sessions_with_seats(upcoming_sessions_queryset().filter(course=self)).order_by(
+                "start_date", "pk")
         return [
             {
                 "id": s.pk,
@@ -339,11 +343,13 @@ class ExchangePage(TrainingPage):
 
     @property
     def practice_titles(self) -> list[str]:
-        return [practice.title for practice in self.live_practices()]
+        practices = getattr(self, "live_practice_list", None)  # prefetched by an API listing
+        return [practice.title for practice in (practices if practices is not None else self.live_practices())]
 
     @property
     def invited_unit_names(self) -> list[str]:
-        return [unit.name for unit in self.invited_units.all().order_by("name")]
+        units = getattr(self, "invited_unit_list", None)  # prefetched by an API listing
+        return [unit.name for unit in (units if units is not None else self.invited_units.all().order_by("name"))]
 
     def live_practices(self):
         # Through the reverse relation, not ``self.practices``: a previewed page holds its practices in

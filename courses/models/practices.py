@@ -6,12 +6,15 @@ who adopted a practice is recorded by staff (staff.models.Adoption) in the stage
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.paginator import Paginator
 from django.db import models
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
+from rest_framework.fields import Field as APISerializerField
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
@@ -29,6 +32,15 @@ class AdoptionStatus(models.TextChoices):
     PILOT = "pilot", _("Piloting")
     ADOPTED = "adopted", _("Adopted")
     DROPPED = "dropped", _("Dropped")
+
+
+class PrefetchedTagsField(APISerializerField):
+    """Tag names as Wagtail's API writes them (sorted), from the tags a listing prefetched
+    (courses.selectors.api): Wagtail's own TagsField queries once per page. (Wagtail's serializers module
+    cannot be imported while the models load, so this is a plain REST framework field.)"""
+
+    def to_representation(self, value: Any) -> list[str]:
+        return sorted(tag.name for tag in value.all())
 
 
 class PracticeIndexPage(Page):
@@ -110,7 +122,7 @@ class BestPracticePage(Page):
         APIField("field_of_work_name"),
         APIField("started_on"),
         APIField("indicator_list"),
-        APIField("tags"),
+        APIField("tags", serializer=PrefetchedTagsField()),
         APIField("adopting_units_count"),
     ]
 

@@ -18,6 +18,7 @@ class AuditEntryViewSet(ReadOnlyViewSetMixin, CityHRViewSet):
     icon = "history"
     menu_label = _("Audit log")
     list_display = ["at", "user", "action", "summary", "object_type", "object_id"]
+    list_select_related = ("user",)
     list_filter = ["action", "at"]
     search_fields = ["summary", "object_id"]
     search_backend_name = None

@@ -100,12 +100,29 @@ def city_only(view_class: type) -> type:
     return type(f"CityHR{view_class.__name__}", (CityHROnlyMixin, view_class), {})
 
 
+def listing_related(view_class: type, related: tuple[str, ...]) -> type:
+    """``view_class`` whose list (and export) joins ``related`` in its one query, instead of a query per row."""
+    if not related:
+        return view_class
+
+    class RelatedIndexView(view_class):
+        def get_base_queryset(self) -> QuerySet:
+            return super().get_base_queryset().select_related(*related)
+
+    RelatedIndexView.__name__ = view_class.__name__
+    return RelatedIndexView
+
+
 class CityHRViewSet(ModelViewSet):
-    """A plain viewset whose every view is for the city's HR only (city-wide settings and records)."""
+    """A plain viewset whose every view is for the city's HR only (city-wide settings and records).
+
+    ``list_select_related`` names the relations its list shows, joined in the list's query."""
+
+    list_select_related: tuple[str, ...] = ()
 
     @cached_property
     def index_view_class(self):
-        return city_only(ExportIndexView)
+        return city_only(listing_related(ExportIndexView, self.list_select_related))
 
     @cached_property
     def add_view_class(self):

@@ -33,6 +33,7 @@ class TrainingRequirementViewSet(CityHRViewSet):
     icon = "time"
     menu_label = _("Yearly requirement")
     list_display = ["year", "category", "required_periods", "legal_basis"]
+    list_select_related = ("legal_basis",)
     list_filter = ["year", "category"]
     form_fields = ["year", "category", "required_periods", "counted_programme_types", "legal_basis"]
     ordering = ("-year", "category")
@@ -47,6 +48,7 @@ class TrainingPlanViewSet(CityHRViewSet):
     icon = "calendar-alt"
     menu_label = _("Training plans")
     list_display = ["year", "unit", "content_group", "programme_type", "classes", "participants"]
+    list_select_related = ("unit", "content_group")
     list_filter = ["year", "programme_type"]
     form_fields = ["year", "unit", "content_group", "programme_type", "classes", "participants"]
     list_export = ["year", "unit.code", "unit.name", "content_group.name", "get_programme_type_display", "classes",

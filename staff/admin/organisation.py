@@ -46,6 +46,7 @@ class UnitSuccessionViewSet(CityHRViewSet):
     icon = "arrow-right"
     menu_label = _("Unit successions")
     list_display = ["predecessor", "successor", "kind", "effective_date", "legal_basis", "share"]
+    list_select_related = ("predecessor", "successor")
     list_filter = ["kind", "effective_date"]
     search_fields = ["predecessor__name", "successor__name", "legal_basis"]
     search_backend_name = None
@@ -90,6 +91,7 @@ class RoleAssignmentViewSet(CityHRViewSet):
     icon = "key"
     menu_label = _("Roles and scope")
     list_display = ["user", "role", "unit"]
+    list_select_related = ("user", "unit")
     list_filter = ["role"]
     form_fields = ["user", "role", "unit"]
 

@@ -160,15 +160,10 @@ def session_complete(*, session: CourseSession, by: User | None) -> tuple[int, i
         result_ok = not course.requires_result or enrollment.result == Result.PASSED
         with transaction.atomic():
             if share_ok and result_ok:
-                enrollment_transition(
-                    enrollment=enrollment,
-                    allowed=(EnrollmentStatus.CONFIRMED,),
-                    to=EnrollmentStatus.COMPLETED,
-                    by=by,
-                    reason=system_reason(ATTENDED, n=enrollment.days_present, days=days),
-                    periods_earned=course.periods,
-                    completed_on=session.end_date,
-                )
+                enrollment_transition(enrollment=enrollment, allowed=(EnrollmentStatus.CONFIRMED,),
+                                      to=EnrollmentStatus.COMPLETED, by=by,
+                                      reason=system_reason(ATTENDED, n=enrollment.days_present, days=days),
+                                      periods_earned=course.periods, completed_on=session.end_date)
                 if course.credential_type != CredentialType.ATTENDANCE and course.organizer_id:
                     certificate_issue(enrollment=enrollment, by=by, issued_on=timezone.localdate())
                 completed += 1
@@ -178,14 +173,8 @@ def session_complete(*, session: CourseSession, by: User | None) -> tuple[int, i
                     if not share_ok
                     else system_reason(gettext_noop("Did not pass"))
                 )
-                enrollment_transition(
-                    enrollment=enrollment,
-                    allowed=(EnrollmentStatus.CONFIRMED,),
-                    to=EnrollmentStatus.NOT_COMPLETED,
-                    by=by,
-                    reason=why,
-                    periods_earned=0,
-                )
+                enrollment_transition(enrollment=enrollment, allowed=(EnrollmentStatus.CONFIRMED,),
+                                      to=EnrollmentStatus.NOT_COMPLETED, by=by, reason=why, periods_earned=0)
                 not_completed += 1
     return completed, not_completed
 

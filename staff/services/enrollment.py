@@ -148,15 +148,9 @@ def _pass_seat_on(session: CourseSession, reservation_id: int | None, *, by: Use
         # Another cancellation may promote the same person at the same moment: whoever's UPDATE
         # matches takes them, the other moves on to the next in line.
         try:
-            enrollment_transition(
-                enrollment=candidate,
-                allowed=(EnrollmentStatus.WAITLISTED,),
-                to=to,
-                by=by,
-                reason=system_reason(gettext_noop("Promoted from the waiting list")),
-                reservation_id=reservation_id,
-                **changes,
-            )
+            enrollment_transition(enrollment=candidate, allowed=(EnrollmentStatus.WAITLISTED,), to=to, by=by,
+                                  reason=system_reason(gettext_noop("Promoted from the waiting list")),
+                                  reservation_id=reservation_id, **changes)
         except EnrollmentError:
             continue
         notify(kind, candidate)
@@ -181,14 +175,8 @@ def session_cancel_enrollments(*, session: CourseSession, by: User | None) -> in
         reason = system_reason(gettext_noop("The session has been cancelled."))
         for enrollment in Enrollment.objects.filter(session_id=session.pk, status__in=CANCELLABLE_STATUSES):
             try:
-                enrollment_transition(
-                    enrollment=enrollment,
-                    allowed=CANCELLABLE_STATUSES,
-                    to=EnrollmentStatus.CANCELLED,
-                    by=by,
-                    reason=reason,
-                    offer_expires_at=None,
-                )
+                enrollment_transition(enrollment=enrollment, allowed=CANCELLABLE_STATUSES,
+                                      to=EnrollmentStatus.CANCELLED, by=by, reason=reason, offer_expires_at=None)
             except EnrollmentError:
                 continue
             ended += 1
@@ -332,13 +320,9 @@ def enrollment_approve(*, enrollment: Enrollment, by: User, reason: str = "") ->
             to = EnrollmentStatus.PENDING_ORGANIZER
         else:
             to = EnrollmentStatus.CONFIRMED
-        enrollment_transition(
-            enrollment=enrollment,
-            allowed=(enrollment.status,) if enrollment.status in AWAITING_APPROVAL else (),
-            to=to,
-            by=by,
-            reason=reason,
-        )
+        enrollment_transition(enrollment=enrollment,
+                              allowed=(enrollment.status,) if enrollment.status in AWAITING_APPROVAL else (), to=to,
+                              by=by, reason=reason)
         if to == EnrollmentStatus.CONFIRMED:
             notify("approved", enrollment)
     return enrollment
@@ -350,9 +334,8 @@ def enrollment_reject(*, enrollment: Enrollment, by: User, reason: str) -> Enrol
         raise EnrollmentError(_("Say why the enrollment is rejected."))
     with transaction.atomic():
         _lock_session(enrollment.session_id)
-        previous = enrollment_transition(
-            enrollment=enrollment, allowed=AWAITING_APPROVAL, to=EnrollmentStatus.REJECTED, by=by, reason=reason.strip()
-        )
+        previous = enrollment_transition(enrollment=enrollment, allowed=AWAITING_APPROVAL,
+                                         to=EnrollmentStatus.REJECTED, by=by, reason=reason.strip())
         _release(enrollment, previous, by=by)
         notify("rejected", enrollment)
     return enrollment
@@ -374,14 +357,8 @@ def enrollment_cancel(
     with transaction.atomic():
         _lock_session(enrollment.session_id)
         try:
-            previous = enrollment_transition(
-                enrollment=enrollment,
-                allowed=CANCELLABLE_STATUSES,
-                to=EnrollmentStatus.CANCELLED,
-                by=by,
-                reason=reason,
-                offer_expires_at=None,
-            )
+            previous = enrollment_transition(enrollment=enrollment, allowed=CANCELLABLE_STATUSES,
+                                             to=EnrollmentStatus.CANCELLED, by=by, reason=reason, offer_expires_at=None)
         except EnrollmentError as exc:
             raise EnrollmentError(_("This enrollment is no longer active.")) from exc
         _release(enrollment, previous, by=by)
@@ -394,14 +371,8 @@ def offer_accept(*, enrollment: Enrollment, by: User) -> Enrollment:
         raise EnrollmentError(_("This offer has lapsed."))
     with transaction.atomic():
         to = _status_with_seat(enrollment.session)
-        enrollment_transition(
-            enrollment=enrollment,
-            allowed=(EnrollmentStatus.OFFERED,),
-            to=to,
-            by=by,
-            reason=system_reason(gettext_noop("Offer accepted")),
-            offer_expires_at=None,
-        )
+        enrollment_transition(enrollment=enrollment, allowed=(EnrollmentStatus.OFFERED,), to=to, by=by,
+                              reason=system_reason(gettext_noop("Offer accepted")), offer_expires_at=None)
         notify("enrolled", enrollment)
     return enrollment
 
@@ -409,14 +380,9 @@ def offer_accept(*, enrollment: Enrollment, by: User) -> Enrollment:
 def offer_decline(*, enrollment: Enrollment, by: User) -> Enrollment:
     with transaction.atomic():
         _lock_session(enrollment.session_id)
-        enrollment_transition(
-            enrollment=enrollment,
-            allowed=(EnrollmentStatus.OFFERED,),
-            to=EnrollmentStatus.CANCELLED,
-            by=by,
-            reason=system_reason(gettext_noop("Offer declined")),
-            offer_expires_at=None,
-        )
+        enrollment_transition(enrollment=enrollment, allowed=(EnrollmentStatus.OFFERED,),
+                              to=EnrollmentStatus.CANCELLED, by=by,
+                              reason=system_reason(gettext_noop("Offer declined")), offer_expires_at=None)
         _release(enrollment, EnrollmentStatus.OFFERED, by=by)
     return enrollment
 
@@ -429,14 +395,10 @@ def offers_expire(*, now: dt.datetime | None = None) -> int:
         with transaction.atomic():
             _lock_session(enrollment.session_id)
             try:
-                enrollment_transition(
-                    enrollment=enrollment,
-                    allowed=(EnrollmentStatus.OFFERED,),
-                    to=EnrollmentStatus.CANCELLED,
-                    by=None,
-                    reason=system_reason(gettext_noop("The offer lapsed without an answer")),
-                    offer_expires_at=None,
-                )
+                enrollment_transition(enrollment=enrollment, allowed=(EnrollmentStatus.OFFERED,),
+                                      to=EnrollmentStatus.CANCELLED, by=None,
+                                      reason=system_reason(gettext_noop("The offer lapsed without an answer")),
+                                      offer_expires_at=None)
             except EnrollmentError:
                 continue  # another worker took it
             _release(enrollment, EnrollmentStatus.OFFERED, by=None)
