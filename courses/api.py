@@ -5,7 +5,8 @@ Search goes through the folding backend like everywhere else, so ``?search=ky na
 the image and document libraries (they may hold internal files).
 
 A listing of one page type that asks for fields (``?type=courses.CoursePage&fields=*``) reads the
-relations its API fields show in the listing's own queries (``courses.selectors.api.api_pages``): 30 pages cost what one costs.
+relations its API fields show in the listing's own queries (``courses.selectors.api.api_pages``):
+30 pages cost what one costs.
 """
 
 from django.db.models import QuerySet
