@@ -20,6 +20,7 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
@@ -174,7 +175,7 @@ class SafeSpreadsheetExportMixin(SpreadsheetExportMixin):
             return ""
         if isinstance(value, dt.datetime):
             return local_time(value)
-        if isinstance(value, (dt.date, dt.time, int, float)) or type(value).__name__ == "Decimal":
+        if isinstance(value, (dt.date, dt.time, int, float, Decimal)):
             return value
         if isinstance(value, list):
             return ", ".join(str(v) for v in value)
