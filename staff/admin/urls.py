@@ -7,6 +7,8 @@ from __future__ import annotations
 from django.urls import path
 from wagtail import hooks
 
+from staff.admin import lockout, two_factor
+from staff.admin.accounts import invitation_batch, invitation_batches, invitations_new
 from staff.admin.attendance import class_attendance, class_complete, class_results, class_sign_in_sheet
 from staff.admin.enrollment import approvals, class_participants, enrollment_decide, nominate, nominate_sessions
 from staff.admin.exports import export_job_download, export_jobs, official_record_download, training_records
@@ -45,6 +47,14 @@ def register_urls() -> list:
         path("exports/reform-report/", reform_report, name="staff_reform_report"),
         path("exports/mine/", export_jobs, name="staff_export_jobs"),
         path("exports/mine/<int:pk>/download/", export_job_download, name="staff_export_job_download"),
+        # Accounts: invitations, lockouts, second factors
+        path("invitations/", invitation_batches, name="staff_invitation_batches"),
+        path("invitations/new/", invitations_new, name="staff_invitations_new"),
+        path("invitations/<int:pk>/", invitation_batch, name="staff_invitation_batch"),
+        path("security/lockouts/", lockout.lockouts, name="staff_lockouts"),
+        path("security/lockouts/unlock/", lockout.lockout_unlock, name="staff_lockout_unlock"),
+        path("security/two-factor/", two_factor.two_factor_list, name="staff_two_factor_list"),
+        path("security/two-factor/<int:user_id>/reset/", two_factor.two_factor_reset, name="staff_two_factor_reset"),
         # Imports
         path("roster-import/", officials_import, name="staff_officials_import"),
         path("roster-import/template/", officials_template, name="staff_officials_template"),

@@ -1,5 +1,6 @@
 """staff's models, one module per subject; import them from here (``from staff.models import Enrollment``).
 
+accounts.py      sign-in invitations of officials and their batches
 organisation.py  units with validity dates and successions, roles users hold in them
 people.py        officials, their ranks and dated unit assignments
 enrollment.py    enrollments, seats reserved per unit, the status history
@@ -15,6 +16,7 @@ exports.py       background export jobs
 
 from courses.models import AdoptionStatus  # the adoption stages are the practice's vocabulary
 
+from .accounts import BatchStatus, Channel, Invitation, InvitationBatch, InvitationStatus
 from .attendance import Attendance, AttendanceMethod
 from .audit import AuditAction, AuditEntry
 from .calendars import CalendarFeed
@@ -40,7 +42,7 @@ from .replication import Adoption, AdoptionEvent, AdoptionResult
 __all__ = [
     "ACTIVE_STATUSES", "AWAITING_APPROVAL", "CANCELLABLE_STATUSES", "MAJORITY_ETHNICITY", "SEAT_HOLDING_STATUSES",
     "UNIT_CODE_RE", "Adoption", "AdoptionEvent", "AdoptionResult", "AdoptionStatus", "Attendance",
-    "AttendanceMethod", "AuditAction", "AuditEntry", "CalendarFeed", "Category", "Certificate",
+    "AttendanceMethod", "AuditAction", "BatchStatus", "Channel", "Invitation", "InvitationBatch", "InvitationStatus", "AuditEntry", "CalendarFeed", "Category", "Certificate",
     "CertificateReminder", "CertificateSerial", "CertificateStatus", "Enrollment", "EnrollmentEvent",
     "EnrollmentStatus", "ExportJob", "ExportStatus", "Feedback", "Gender", "Official", "OfficialStatus", "Rank",
     "Result", "Role", "RoleAssignment", "SeatReservation", "SuccessionKind", "TrainingPlan", "TrainingRequirement",

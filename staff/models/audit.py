@@ -14,6 +14,10 @@ class AuditAction(models.TextChoices):
     CERTIFICATE_REVOKE = "certificate_revoke", _("Certificate revoked")
     ROLE_CHANGE = "role_change", _("Role or scope changed")
     RECORD_VIEW = "record_view", _("Official's record opened")
+    ACCOUNT = "account", _("Account created, activated or deactivated")
+    INVITATION = "invitation", _("Invitations sent")
+    LOCKOUT = "lockout", _("Sign-in locked or unlocked")
+    TWO_FACTOR = "two_factor", _("Second factor set up or reset")
 
 
 class AuditEntry(models.Model):

@@ -5,9 +5,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from courses.text import fold
+from staff.personal_id import validate_personal_id
 
 from .organisation import Unit
 
@@ -57,6 +59,12 @@ class Official(models.Model):
     """A cadre, civil servant or public employee on the city's roster."""
 
     employee_code = models.CharField(_("employee code"), max_length=30, unique=True)
+    # The national key (the electronic personnel file is keyed by it); NULL rather than "" so that the
+    # officials whose number is not known yet do not collide on uniqueness. Masked outside the city's HR.
+    personal_id = models.CharField(
+        _("personal identification number"), max_length=12, unique=True, null=True, blank=True,
+        validators=[validate_personal_id],
+    )
     full_name = models.CharField(_("full name"), max_length=150)
     # Folded copy of the name: diacritics-insensitive search with one index on every database.
     search_name = models.CharField(max_length=150, editable=False, db_index=True)
@@ -77,6 +85,8 @@ class Official(models.Model):
     status = models.CharField(_("status"), max_length=15, choices=OfficialStatus.choices, default=OfficialStatus.ACTIVE)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # The phone number as sign-in compares it (digits, national form "0…"), kept by save().
+    phone_key = models.CharField(max_length=20, editable=False, blank=True, db_index=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("login account"),
@@ -93,6 +103,7 @@ class Official(models.Model):
 
     class Meta:
         ordering = ("search_name", "employee_code")
+        indexes = [models.Index(Lower("email"), name="official_email_lower")]
         verbose_name = _("official")
         verbose_name_plural = _("officials")
 
@@ -124,11 +135,35 @@ class Official(models.Model):
     def unit_name(self) -> str:
         return self.unit.name if self.unit is not None else ""
 
+    @property
+    def can_sign_in(self) -> bool:
+        """Only officials still in service sign in; a retired or transferred official's records stay."""
+        return self.status == OfficialStatus.ACTIVE
+
     def save(self, *args, **kwargs) -> None:
+        if self.personal_id == "":
+            self.personal_id = None
         self.search_name = fold(self.full_name)
-        if kwargs.get("update_fields") is not None and "full_name" in kwargs["update_fields"]:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "search_name"}
+        self.phone_key = phone_key(self.phone)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            derived = {"full_name": "search_name", "phone": "phone_key"}
+            kwargs["update_fields"] = {*update_fields, *(derived[name] for name in update_fields if name in derived)}
         super().save(*args, **kwargs)
+
+
+def phone_key(phone: str) -> str:
+    """``+84 912 345 678``, ``0912.345.678`` and ``84912345678`` are one number: ``0912345678``."""
+    digits = "".join(ch for ch in phone or "" if ch.isdigit())
+    if digits.startswith("84") and len(digits) >= 11:
+        digits = "0" + digits[2:]
+    return digits[:20]
+
+
+def international_phone(phone: str) -> str:
+    """The ``84…`` form that SMS gateways and Zalo ZNS expect."""
+    key = phone_key(phone)
+    return "84" + key[1:] if key.startswith("0") else key
 
 
 class UnitAssignment(models.Model):

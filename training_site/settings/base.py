@@ -39,6 +39,11 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "mozilla_django_oidc",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -56,9 +61,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Staff roles need a verified second factor before any admin page opens (staff/auth/two_factor.py).
+    "staff.auth.two_factor.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: it turns a lockout raised by authenticate() into our lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "training_site.urls"
@@ -106,6 +116,74 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "/dang-nhap/"
+# --- Accounts and sign-in (staff/auth, issue 10) -------------------------------------------------------
+# Axes first: it refuses a locked-out account or address before any password is checked. Our backend
+# accepts the employee code, the e-mail or the phone number in the one "username" field.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "staff.auth.backends.IdentifierBackend",
+]
+# Lockout (django-axes). The state lives in the database (axes' own tables), which every app server
+# shares; a lockout is per account and, separately, per address, for AXES_COOLOFF_MINUTES.
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 20)
+AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 30) / 60  # hours, as axes counts them
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_USERNAME_CALLABLE = "staff.auth.lockout.lockout_username"
+AXES_VERBOSE = False
+# Behind the load balancer the client's address is the first of X-Forwarded-For (DESIGN.md, section 4).
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
+# Activation links sent with invitations are valid this many days, and used once.
+INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
+# Nobody is invited twice within this many hours, however often a batch is started.
+INVITATION_RESEND_WINDOW_HOURS = env_int("INVITATION_RESEND_WINDOW_HOURS", 24)
+# Messages sent per second by one worker, whatever the channel (providers throttle their senders).
+INVITATION_SEND_RATE = env_int("INVITATION_SEND_RATE", 50)
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT_SECONDS", 2 * 60 * 60)
+# The message channels (staff/channels). "console" prints in development; the providers' settings come
+# from the environment, so that a city only configures them.
+MESSAGE_CHANNELS = {
+    "email": {"BACKEND": "staff.channels.email.EmailChannel"},
+    "sms": {
+        "BACKEND": env_str("SMS_BACKEND", "staff.channels.console.ConsoleChannel"),
+        "URL": env_str("SMS_API_URL", "https://rest.esms.vn/MainService.svc/json/SendMultipleMessage_V4_post_json/"),
+        "API_KEY": env_str("SMS_API_KEY", ""),
+        "SECRET_KEY": env_str("SMS_SECRET_KEY", ""),
+        "BRANDNAME": env_str("SMS_BRANDNAME", ""),
+        "TIMEOUT": env_int("SMS_TIMEOUT_SECONDS", 10),
+    },
+    "zalo": {
+        "BACKEND": env_str("ZALO_BACKEND", "staff.channels.console.ConsoleChannel"),
+        "URL": env_str("ZALO_ZNS_URL", "https://business.openapi.zalo.me/message/template"),
+        "ACCESS_TOKEN": env_str("ZALO_ACCESS_TOKEN", ""),
+        "TEMPLATE_INVITATION": env_str("ZALO_TEMPLATE_INVITATION", ""),
+        "TIMEOUT": env_int("ZALO_TIMEOUT_SECONDS", 10),
+    },
+}
+# Two-factor (django-otp): the issuer shown in authenticator apps.
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Bồi dưỡng CBCC")
+# Single sign-on (OpenID Connect), on when OIDC_RP_CLIENT_ID is set (staff/auth/oidc.py).
+OIDC_ENABLED = bool(env_str("OIDC_RP_CLIENT_ID", ""))
+if OIDC_ENABLED:
+    OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID", "")
+    OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET", "")
+    OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO", "RS256")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+    OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT", "")
+    OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT", "")
+    OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT", "")
+    OIDC_RP_SCOPES = env_str("OIDC_RP_SCOPES", "openid email profile")
+    # Which claim names the official, and which roster field it is matched with.
+    OIDC_OFFICIAL_CLAIM = env_str("OIDC_OFFICIAL_CLAIM", "personal_id")
+    OIDC_OFFICIAL_FIELD = env_str("OIDC_OFFICIAL_FIELD", "personal_id")
+    OIDC_CREATE_USER = False
+    OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "Cổng đăng nhập của thành phố")
+    LOGIN_REDIRECT_URL_FAILURE = "/dang-nhap/?sso=refused"
+    AUTHENTICATION_BACKENDS.append("staff.auth.oidc.OfficialOIDCBackend")
+# --- end of accounts and sign-in -----------------------------------------------------------------------
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 
