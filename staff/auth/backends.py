@@ -65,6 +65,7 @@ class IdentifierBackend(ModelBackend):
         return super().user_can_authenticate(user) and official_may_sign_in(user)
 
     def get_user(self, user_id: Any) -> User | None:
-        user = super().get_user(user_id)
-        # A session opened before the official left ends at their next request.
-        return user if user is not None and official_may_sign_in(user) else None
+        # The official comes in the same query: every request asks whether they are still in service, and a
+        # session opened before the official left ends at their next request.
+        user = User.objects.select_related("official").filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None

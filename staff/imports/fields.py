@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from courses.text import fold
 from staff.models import Category, Gender, Official, OfficialStatus
+from staff.personal_id import normalise_personal_id, validate_personal_id
 
 
 class CellError(ValueError):
@@ -37,6 +38,7 @@ class Column:
 COLUMNS: tuple[Column, ...] = (
     Column("employee_code", "Mã cán bộ", ("Mã CBCC", "Mã số cán bộ", "Mã nhân viên", "employee_code"), True),
     Column("full_name", "Họ và tên", ("Họ tên", "Họ và tên đệm", "full_name"), True),
+    Column("personal_id", "Số định danh cá nhân", ("Số ĐDCN", "Số CCCD", "CCCD", "Căn cước", "personal_id")),
     Column("date_of_birth", "Ngày sinh", ("Ngày tháng năm sinh", "date_of_birth")),
     Column("gender", "Giới tính", ("Giới", "gender")),
     Column("ethnicity", "Dân tộc", ("ethnicity",)),
@@ -156,6 +158,22 @@ def parse_email(value: Any) -> str:
         except ValidationError as exc:
             raise CellError(_("“%(value)s” is not a valid e-mail address.") % {"value": address}) from exc
     return address
+
+
+def parse_personal_id(value: Any) -> str:
+    """Twelve digits (spaces and dots between groups allowed); a number cell loses its leading zeros in
+    Excel, so a number of 9 to 11 digits is padded back (province codes start with 0)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raw = text(value).zfill(12)
+    else:
+        raw = normalise_personal_id(text(value))
+    if not raw:
+        return ""
+    try:
+        validate_personal_id(raw)
+    except ValidationError as exc:
+        raise CellError(" ".join(exc.messages)) from exc
+    return raw
 
 
 def parse_text(value: Any, key: str) -> str:

@@ -25,13 +25,15 @@ from staff.imports import fields as f
 from staff.imports.limits import ImportRefusedError, UploadLimits, check_upload
 from staff.imports.reader import Row, alias_resolver, read_sheet
 from staff.imports.report import CREATED, UNCHANGED, UPDATED, ImportReport, RowError, RowOutcome, file_sha256
+from staff.personal_id import check_against
 from staff.models import MAJORITY_ETHNICITY, AuditAction, Official, OfficialStatus, Rank, Unit, UnitAssignment
 from staff.selectors.organisation import successor_map, units_valid_on
 from staff.services.audit import audit_record
+from staff.services.accounts import accounts_for_import
 from staff.services.people import OfficialChange, officials_bulk_upsert
 
 CHUNK = 1000  # codes per "IN (...)" query: stays under every database's parameter limit
-PLAIN_FIELDS = ("full_name", "date_of_birth", "gender", "ethnicity", "category", "job_position",
+PLAIN_FIELDS = ("full_name", "personal_id", "date_of_birth", "gender", "ethnicity", "category", "job_position",
                 "leadership_position", "email", "phone", "status")
 
 
@@ -47,6 +49,11 @@ class _Parsed:
 class _Plan:
     new: list[tuple[Official, Unit]] = field(default_factory=list)
     changed: list[OfficialChange] = field(default_factory=list)
+    unchanged: list[Official] = field(default_factory=list)
+
+    def everyone(self) -> list[Official]:
+        return [*(official for official, _unit in self.new), *(change.official for change in self.changed),
+                *self.unchanged]
 
 
 def roster_import(stream: IO[bytes], filename: str, *, user: User | None = None, dry_run: bool = True,
@@ -65,9 +72,14 @@ def roster_import(stream: IO[bytes], filename: str, *, user: User | None = None,
             plan = _Planner(user=user, today=today).plan(stream, kind, report, limits)
             if report.ok:
                 officials_bulk_upsert(new=plan.new, changed=plan.changed, start=today)
+                # Accounts follow the roster in the same transaction: a failed import creates none and
+                # closes none.
+                accounts = accounts_for_import(officials=plan.everyone())
+                report.accounts_created, report.accounts_closed = accounts.created, accounts.deactivated
                 audit_record(user=user, action=AuditAction.IMPORT, summary=f"Roster import: {filename}"[:300],
                              file_sha256=report.sha256, created=report.created, updated=report.updated,
-                             unchanged=report.unchanged, filename=filename)
+                             unchanged=report.unchanged, filename=filename, accounts_created=accounts.created,
+                             accounts_linked=accounts.linked, accounts_closed=accounts.deactivated)
                 report.applied = True
     except ImportRefusedError as exc:
         report.rows, report.errors = [], [RowError(None, "", str(exc))]
@@ -102,6 +114,7 @@ class _Planner:
             raise ImportRefusedError(_("Required columns are missing: %(columns)s.") % {"columns": ", ".join(missing)})
         parsed: list[_Parsed] = []
         first_row: dict[str, int] = {}
+        first_id_row: dict[str, int] = {}
         for row in sheet.rows:
             item = self._parse(row)
             if item is None:
@@ -111,9 +124,17 @@ class _Planner:
                 self.error(row.number, "employee_code", _("Employee code %(code)s also appears on row %(row)s.")
                            % {"code": code, "row": first_row[code]})
                 continue
+            personal_id = item.values.get("personal_id")
+            if personal_id and personal_id in first_id_row:
+                self.error(row.number, "personal_id", _("This personal identification number also appears on row "
+                                                        "%(row)s.") % {"row": first_id_row[personal_id]})
+                continue
             first_row[code] = row.number
+            if personal_id:
+                first_id_row[personal_id] = row.number
             parsed.append(item)
         existing = self._existing([item.values["employee_code"] for item in parsed])
+        self._check_personal_ids(parsed)
         open_starts = self._open_starts([existing[i.values["employee_code"]].pk for i in parsed
                                          if i.values["employee_code"] in existing])
         plan = _Plan()
@@ -137,7 +158,7 @@ class _Planner:
         parsers: dict[str, Callable[[Any], Any]] = {
             "date_of_birth": partial(f.parse_birth_date, today=self.today), "gender": f.parse_gender,
             "category": f.parse_category, "status": f.parse_status, "email": f.parse_email,
-            "rank": self._rank, "unit": f.text,
+            "rank": self._rank, "unit": f.text, "personal_id": f.parse_personal_id,
         }
         for key in self.headers:
             try:
@@ -149,6 +170,12 @@ class _Planner:
         for column in f.COLUMNS:
             if column.required and not failed and not values.get(column.key):
                 self.error(row.number, column.key, _("This cell must be filled in."))
+                failed = True
+        if not failed and values.get("personal_id"):
+            problem = check_against(values["personal_id"], gender=values.get("gender"),
+                                    date_of_birth=values.get("date_of_birth"))
+            if problem:
+                self.error(row.number, "personal_id", problem)
                 failed = True
         if failed:
             return None
@@ -188,6 +215,20 @@ class _Planner:
             return None
         return unit, note
 
+    def _check_personal_ids(self, parsed: list[_Parsed]) -> None:
+        """A personal identification number already held by another official on the roster is a row error
+        (which official holds it is not said: that official may be outside the user's scope)."""
+        wanted = {item.values["personal_id"]: item for item in parsed if item.values.get("personal_id")}
+        numbers = list(wanted)
+        for start in range(0, len(numbers), CHUNK):
+            holders = Official.objects.filter(personal_id__in=numbers[start:start + CHUNK])
+            for personal_id, code in holders.values_list("personal_id", "employee_code"):
+                item = wanted[personal_id]
+                if code != item.values["employee_code"]:
+                    self.error(item.row, "personal_id", _("This personal identification number belongs to another "
+                                                          "official on the roster."))
+                    parsed.remove(item)
+
     def _existing(self, codes: list[str]) -> dict[str, Official]:
         found: dict[str, Official] = {}
         for start in range(0, len(codes), CHUNK):
@@ -212,7 +253,8 @@ class _Planner:
         official = Official(employee_code=values["employee_code"], full_name=values["full_name"],
                             ethnicity=values.get("ethnicity") or MAJORITY_ETHNICITY,
                             status=values.get("status") or OfficialStatus.ACTIVE, rank=values.get("rank"))
-        for key in ("date_of_birth", "gender", "category", "job_position", "leadership_position", "email", "phone"):
+        for key in ("personal_id", "date_of_birth", "gender", "category", "job_position", "leadership_position",
+                    "email", "phone"):
             if values.get(key):
                 setattr(official, key, values[key])
         if not self._clean(item, official, None):
@@ -234,6 +276,8 @@ class _Planner:
             return
         if names or move_to is not None:
             plan.changed.append(OfficialChange(official=official, fields=names, move_to=move_to))
+        else:
+            plan.unchanged.append(official)
         labels = _change_labels(names, moved=move_to is not None)
         self.report.rows.append(RowOutcome(item.row, official.employee_code, official.full_name,
                                            UPDATED if labels else UNCHANGED, changes=labels, note=item.note))

@@ -50,6 +50,9 @@ class ImportReport:
     applied: bool = False
     rows: list[RowOutcome] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    # Roster imports only: sign-in accounts created for new officials, closed for those who left.
+    accounts_created: int = 0
+    accounts_closed: int = 0
 
     @property
     def ok(self) -> bool:
@@ -85,7 +88,11 @@ class ImportReport:
             return _("%(file)s: %(errors)s problems in %(rows)s rows; nothing was imported.") % {
                 "file": self.filename, "errors": len(self.errors), "rows": len(self.error_rows)}
         if self.applied:
-            return _("%(file)s imported: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.") % counts
+            text = _("%(file)s imported: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.") % counts
+            if self.accounts_created or self.accounts_closed:
+                text += " " + _("Sign-in accounts: %(created)s created (not yet activated), %(closed)s closed.") % {
+                    "created": self.accounts_created, "closed": self.accounts_closed}
+            return text
         return _("%(file)s checked (dry run, nothing written): %(created)s to create, %(updated)s to update, "
                  "%(unchanged)s unchanged.") % counts
 

@@ -23,7 +23,7 @@ ATTENDANCE_SHEET = "Điểm danh"
 ATTENDANCE_CODE, ATTENDANCE_NAME, ATTENDANCE_UNIT, ATTENDANCE_RESULT = "Mã cán bộ", "Họ và tên", "Đơn vị", "Kết quả"
 RESULT_VALUES = {Result.PASSED: ("Đạt", "passed"), Result.FAILED: ("Không đạt", "failed")}
 PRESENT_MARK = "x"
-TEXT_COLUMNS = ("employee_code", "rank", "unit", "phone")
+TEXT_COLUMNS = ("employee_code", "personal_id", "rank", "unit", "phone")
 
 
 def _save(workbook: Workbook) -> bytes:
@@ -41,7 +41,8 @@ def roster_template(*, example_unit: str = "P-KHUONGMAI") -> bytes:
         raise TypeError("A new workbook has no active worksheet.")
     sheet.title = ROSTER_SHEET
     sheet.append([column.header for column in f.COLUMNS])
-    example = {"employee_code": "CB-000123", "full_name": "Nguyễn Thị Mẫu", "date_of_birth": dt.date(1988, 3, 15),
+    example = {"employee_code": "CB-000123", "full_name": "Nguyễn Thị Mẫu",
+               "personal_id": "001188000123", "date_of_birth": dt.date(1988, 3, 15),
                "gender": "Nữ", "ethnicity": "Kinh", "category": "Công chức", "rank": "01.003",
                "job_position": "Chuyên viên một cửa", "leadership_position": "", "unit": example_unit,
                "email": "nguyen.thi.mau@example.invalid", "phone": "0900000000", "status": "Đang công tác"}
@@ -93,6 +94,8 @@ def _column_help(key: str) -> str:
     return {
         "employee_code": _("The official's code; the key that links a row to the roster."),
         "full_name": _("Full name with diacritics."),
+        "personal_id": _("The 12-digit personal identification number (as on the chip-based identity card). "
+                         "Optional; when given it must match the gender and the year of birth."),
         "date_of_birth": _("dd/mm/yyyy or an Excel date."),
         "gender": _("One of: %(values)s.") % {"values": _labels(f.GENDER_VALUES)},
         "ethnicity": _("For example Kinh, Tày, Mường. Empty for a new official means Kinh."),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -150,6 +151,9 @@ class Official(models.Model):
             derived = {"full_name": "search_name", "phone": "phone_key"}
             kwargs["update_fields"] = {*update_fields, *(derived[name] for name in update_fields if name in derived)}
         super().save(*args, **kwargs)
+        if self.user_id is not None and self.status != OfficialStatus.ACTIVE:
+            # Leaving closes the account at once (the records stay); the roster import does the same in bulk.
+            get_user_model().objects.filter(pk=self.user_id, is_active=True).update(is_active=False)
 
 
 def phone_key(phone: str) -> str:

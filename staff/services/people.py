@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from courses.text import fold
+from staff.models.people import phone_key
 from staff.models import (
     Official,
     OfficialStatus,
@@ -86,6 +87,9 @@ def officials_bulk_upsert(*, new: Iterable[tuple[Official, Unit]], changed: Iter
         if "full_name" in names:
             change.official.search_name = fold(change.official.full_name)
             names.add("search_name")
+        if "phone" in names:
+            change.official.phone_key = phone_key(change.official.phone)
+            names.add("phone_key")
         change.official.updated_at = now  # bulk_update skips auto_now
         names.add("updated_at")
         by_fields.setdefault(tuple(sorted(names)), []).append(change.official)
@@ -97,6 +101,7 @@ def officials_bulk_upsert(*, new: Iterable[tuple[Official, Unit]], changed: Iter
 def _create(rows: list[tuple[Official, Unit]], *, start: dt.date, now: dt.datetime) -> int:
     for official, unit in rows:
         official.search_name = fold(official.full_name)
+        official.phone_key = phone_key(official.phone)
         # Uniqueness of the employee code was checked for the whole file in one query, and the rank's
         # foreign key is enforced by the database: checking either here would cost queries per official.
         official.full_clean(exclude=["unit", "user", "rank"], validate_unique=False, validate_constraints=False)

@@ -18,7 +18,7 @@ def roster_row(code: str, name: str, unit: str, **values: Any) -> dict[str, Any]
     """One roster row by canonical key; unspecified columns get plausible synthetic values."""
     row = {"employee_code": code, "full_name": name, "date_of_birth": "15/03/1988", "gender": "Nữ",
            "ethnicity": "Kinh", "category": "Công chức", "rank": "01.003", "job_position": "Chuyên viên",
-           "leadership_position": "", "unit": unit, "email": "", "phone": "", "status": ""}
+           "leadership_position": "", "unit": unit, "email": "", "phone": "", "status": "", "personal_id": ""}
     row.update(values)
     return row
 

@@ -165,7 +165,8 @@ def test_a_real_import_writes_one_audit_line(tmp_path, ward_a, ranks, city_hr):
     entry = AuditEntry.objects.get()
     assert entry.action == AuditAction.IMPORT and entry.user == city_hr
     assert entry.detail == {"file_sha256": report.sha256, "created": 1, "updated": 0, "unchanged": 0,
-                            "filename": "audit.xlsx"}
+                            "filename": "audit.xlsx", "accounts_created": 1, "accounts_linked": 0,
+                            "accounts_closed": 0}
 
 
 def test_a_unit_change_keeps_the_assignment_history(tmp_path, ward_a, ward_b, ranks, official):
@@ -335,7 +336,7 @@ def test_the_template_downloads_for_hr(client, hr_a):
     import io
 
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
-    assert workbook.worksheets[0]["J2"].value == "P-A"  # the example row uses the HR officer's own unit
+    assert workbook.worksheets[0]["K2"].value == "P-A"  # the example row uses the HR officer's own unit
 
 
 @pytest.mark.parametrize("url", ["/admin/roster-import/", "/admin/roster-import/template/"])

@@ -1,0 +1,337 @@
+"""Writes about sign-in accounts: one account per official from the roster, invitations that activate
+them, and accounts closed when an official leaves.
+
+An account made from the roster has the employee code as its username, no usable password and is not
+active: nobody can sign in with it until the official follows an invitation and sets a password.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import User
+from django.core import signing
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django_tasks import task
+
+from staff.channels import ChannelError, Message, get_channel
+from staff.models import (
+    AuditAction,
+    BatchStatus,
+    Channel,
+    Invitation,
+    InvitationBatch,
+    InvitationStatus,
+    Official,
+    OfficialStatus,
+)
+from staff.services.audit import audit_record
+
+BATCH = 500
+SEND_CHUNK = 100  # invitations marked sent per UPDATE, and between two progress updates of the batch
+TOKEN_SALT = "staff.invitation"
+# Someone asking for a fresh link again and again gets one per this many minutes.
+RESEND_COOLDOWN = dt.timedelta(minutes=10)
+UNUSABLE = Q(password__startswith="!")  # what make_password(None) writes
+
+
+# --- Accounts -------------------------------------------------------------------------------------
+
+
+@dataclass
+class AccountCounts:
+    created: int = 0
+    linked: int = 0
+    deactivated: int = 0
+    reactivated: int = 0
+
+
+def accounts_ensure(*, officials: Iterable[Official]) -> AccountCounts:
+    """Give every official in ``officials`` an account: link an existing user whose username is their
+    employee code, or create one (no usable password, not active). Never a second account per official.
+
+    Costs a few queries per 500 officials whatever their number; sets ``official.user`` on the objects.
+    """
+    counts = AccountCounts()
+    pending = [official for official in officials if official.user_id is None]
+    for start in range(0, len(pending), BATCH):
+        chunk = pending[start:start + BATCH]
+        existing = {user.username: user for user in
+                    User.objects.filter(username__in=[o.employee_code for o in chunk], official__isnull=True)}
+        taken = set(User.objects.filter(username__in=[o.employee_code for o in chunk], official__isnull=False)
+                    .values_list("username", flat=True))
+        new_users = [_new_user(official) for official in chunk
+                     if official.employee_code not in existing and official.employee_code not in taken]
+        User.objects.bulk_create(new_users, batch_size=BATCH)
+        created = {user.username: user for user in
+                   User.objects.filter(username__in=[user.username for user in new_users])}
+        linked = []
+        for official in chunk:
+            user = existing.get(official.employee_code) or created.get(official.employee_code)
+            if user is None:
+                continue  # the username belongs to another official's account: HR resolves that by hand
+            official.user = user
+            linked.append(official)
+        Official.objects.bulk_update(linked, ["user"], batch_size=BATCH)
+        counts.created += len(created)
+        counts.linked += len(linked) - len(created)
+    return counts
+
+
+def _new_user(official: Official) -> User:
+    return User(username=official.employee_code, email=official.email, first_name=official.full_name[:150],
+                password=make_password(None), is_active=False)
+
+
+def accounts_follow_status(*, official_ids: Sequence[int]) -> AccountCounts:
+    """Close the accounts of officials who retired or moved out; reopen an activated account of an
+    official who is back in service. Records stay whatever happens to the account."""
+    counts = AccountCounts()
+    for start in range(0, len(official_ids), BATCH):
+        ids = official_ids[start:start + BATCH]
+        counts.deactivated += User.objects.filter(
+            official__in=ids, is_active=True).exclude(official__status=OfficialStatus.ACTIVE).update(is_active=False)
+        counts.reactivated += User.objects.filter(
+            official__in=ids, official__status=OfficialStatus.ACTIVE, is_active=False).exclude(UNUSABLE).update(
+            is_active=True)
+    return counts
+
+
+def accounts_for_import(*, officials: Sequence[Official]) -> AccountCounts:
+    """After a roster import: accounts for everyone in the file, closed for those who left (the import's
+    own audit line carries the counts)."""
+    counts = accounts_ensure(officials=officials)
+    status = accounts_follow_status(official_ids=[official.pk for official in officials])
+    counts.deactivated, counts.reactivated = status.deactivated, status.reactivated
+    return counts
+
+
+def is_activated(user: User | None) -> bool:
+    return user is not None and user.has_usable_password()
+
+
+# --- Invitations ----------------------------------------------------------------------------------
+
+
+def channel_address(official: Official, channel: str) -> str:
+    """Where ``channel`` reaches the official, or "" when the roster has no such address."""
+    return official.email if channel == Channel.EMAIL else official.phone_key
+
+
+@transaction.atomic
+def invitations_start(*, by: User | None, officials: QuerySet[Official], channel: str,
+                      description: str = "") -> InvitationBatch:
+    """Queue one invitation per official who can be invited, and the task that sends them.
+
+    Skipped (and counted): officials who left, already activated accounts, no address for the channel,
+    and anyone invited within INVITATION_RESEND_WINDOW_HOURS — so starting the same batch twice never
+    sends twice.
+    """
+    if channel not in Channel.values:
+        raise ValueError(f"unknown channel {channel!r}")
+    now = timezone.now()
+    window = now - dt.timedelta(hours=settings.INVITATION_RESEND_WINDOW_HOURS)
+    batch = InvitationBatch.objects.create(created_by=by, channel=channel, description=description[:300],
+                                           status=BatchStatus.QUEUED)
+    selected = list(officials.order_by().only("pk", "employee_code", "full_name", "email", "phone_key", "status",
+                                              "user_id"))
+    active = [official for official in selected if official.status == OfficialStatus.ACTIVE]
+    accounts_ensure(officials=active)
+    recently = set()
+    activated = set()
+    ids = [official.pk for official in active]
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start:start + BATCH]
+        recently.update(Invitation.objects.filter(
+            official_id__in=chunk, created_at__gte=window,
+            status__in=(InvitationStatus.QUEUED, InvitationStatus.SENT)).values_list("official_id", flat=True))
+        activated.update(Official.objects.filter(pk__in=chunk).exclude(user__password__startswith="!")
+                         .values_list("pk", flat=True))
+    invitations = [Invitation(official=official, batch=batch, channel=channel) for official in active
+                   if official.pk not in recently and official.pk not in activated
+                   and channel_address(official, channel)]
+    Invitation.objects.bulk_create(invitations, batch_size=BATCH)
+    batch.total = len(invitations)
+    batch.skipped = len(selected) - len(invitations)
+    if not invitations:
+        batch.status, batch.finished_at = BatchStatus.DONE, now
+    batch.save(update_fields=["total", "skipped", "status", "finished_at"])
+    audit_record(user=by, action=AuditAction.INVITATION, obj=batch, summary=f"Invitations queued: {description}",
+                 channel=channel, queued=batch.total, skipped=batch.skipped)
+    if invitations:
+        batch_id = batch.pk
+        transaction.on_commit(lambda: send_invitation_batch.enqueue(batch_id=batch_id))
+    return batch
+
+
+@task()
+def send_invitation_batch(batch_id: int) -> int:
+    return invitation_batch_send(batch_id=batch_id)
+
+
+def invitation_batch_send(*, batch_id: int) -> int:
+    """Send a batch's queued invitations, paced at INVITATION_SEND_RATE per second; returns how many went.
+
+    The batch is claimed with a conditional UPDATE, so a second worker (or the same task run twice) finds
+    nothing to do; each chunk is marked sent as soon as it has gone, so a rerun sends only what is left.
+    """
+    claimed = InvitationBatch.objects.filter(pk=batch_id, status=BatchStatus.QUEUED).update(
+        status=BatchStatus.RUNNING)
+    if not claimed:
+        return 0
+    batch = InvitationBatch.objects.get(pk=batch_id)
+    channel = get_channel(batch.channel)
+    pace = Pacer(settings.INVITATION_SEND_RATE)
+    sent = failed = 0
+    queued = Invitation.objects.filter(batch_id=batch_id, status=InvitationStatus.QUEUED).order_by("pk")
+    try:
+        while chunk := list(queued.select_related("official")[:SEND_CHUNK]):
+            done = []
+            for invitation in chunk:
+                pace.wait()
+                _send_one(invitation, channel)
+                done.append(invitation)
+                sent += invitation.status == InvitationStatus.SENT
+                failed += invitation.status == InvitationStatus.FAILED
+            Invitation.objects.bulk_update(done, ["status", "sent_at", "provider_message_id", "error"])
+            InvitationBatch.objects.filter(pk=batch_id).update(sent=sent, failed=failed)
+    except Exception:
+        InvitationBatch.objects.filter(pk=batch_id).update(status=BatchStatus.FAILED, finished_at=timezone.now())
+        raise
+    InvitationBatch.objects.filter(pk=batch_id).update(status=BatchStatus.DONE, finished_at=timezone.now(),
+                                                       sent=sent, failed=failed)
+    return sent
+
+
+def _send_one(invitation: Invitation, channel) -> None:
+    message = invitation_message(invitation)
+    try:
+        invitation.provider_message_id = channel.send(message)[:100]
+        invitation.status, invitation.sent_at, invitation.error = InvitationStatus.SENT, timezone.now(), ""
+    except ChannelError as exc:
+        invitation.status, invitation.error = InvitationStatus.FAILED, str(exc)[:300]
+
+
+class Pacer:
+    """At most ``rate`` calls of ``wait()`` per second (0: no limit)."""
+
+    def __init__(self, rate: int):
+        self.interval = 1 / rate if rate > 0 else 0.0
+        self.next_at = time.monotonic()
+
+    def wait(self) -> None:
+        if not self.interval:
+            return
+        now = time.monotonic()
+        if now < self.next_at:
+            time.sleep(self.next_at - now)
+        self.next_at = max(now, self.next_at) + self.interval
+
+
+def invitation_token(invitation: Invitation) -> str:
+    return signing.dumps(invitation.pk, salt=TOKEN_SALT)
+
+
+def invitation_url(invitation: Invitation) -> str:
+    path = reverse("account_activate", kwargs={"token": invitation_token(invitation)})
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def invitation_message(invitation: Invitation) -> Message:
+    """The invitation in the official's language, for any channel: text for e-mail and SMS, named values
+    for Zalo's pre-approved template."""
+    official = invitation.official
+    expires = timezone.localdate() + dt.timedelta(days=settings.INVITATION_VALID_DAYS)
+    context = {"name": official.full_name, "employee_code": official.employee_code, "link": invitation_url(invitation),
+               "expires": expires, "site_name": settings.WAGTAIL_SITE_NAME, "site_url": settings.WAGTAILADMIN_BASE_URL,
+               "days": settings.INVITATION_VALID_DAYS}
+    with translation.override(official.preferred_language or settings.LANGUAGE_CODE):
+        subject = render_to_string("emails/invitation_subject.txt", context).strip()
+        template = "emails/invitation.txt" if invitation.channel == Channel.EMAIL else "emails/invitation_sms.txt"
+        text = render_to_string(template, context).strip()
+    return Message(subject=subject, text=text, email=official.email, phone=official.phone,
+                   template="invitation", tracking_id=f"inv-{invitation.pk}",
+                   template_data={"name": official.full_name, "employee_code": official.employee_code,
+                                  "link": context["link"], "expires": expires.strftime("%d/%m/%Y")})
+
+
+# --- Activation -----------------------------------------------------------------------------------
+
+VALID, INVALID, EXPIRED, USED, LEFT = "valid", "invalid", "expired", "used", "left"
+
+
+@dataclass
+class TokenCheck:
+    problem: str  # VALID or what is wrong
+    invitation: Invitation | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.problem == VALID
+
+
+def invitation_check(token: str) -> TokenCheck:
+    """What the activation link is worth: the invitation, or why it cannot be used (and, when it is only
+    out of date or used, the invitation still, so that a new one can be offered)."""
+    max_age = dt.timedelta(days=settings.INVITATION_VALID_DAYS)
+    expired = False
+    try:
+        pk = signing.loads(token, salt=TOKEN_SALT, max_age=max_age)
+    except signing.SignatureExpired:
+        pk, expired = signing.loads(token, salt=TOKEN_SALT), True
+    except signing.BadSignature:
+        return TokenCheck(INVALID)
+    invitation = Invitation.objects.select_related("official", "official__user").filter(pk=pk).first()
+    if invitation is None:
+        return TokenCheck(INVALID)
+    if invitation.official.status != OfficialStatus.ACTIVE:
+        return TokenCheck(LEFT, invitation)
+    if invitation.used_at is not None or is_activated(invitation.official.user):
+        return TokenCheck(USED, invitation)
+    return TokenCheck(EXPIRED if expired else VALID, invitation)
+
+
+@transaction.atomic
+def account_activate(*, invitation: Invitation, password: str) -> User:
+    """Set the official's password and open their account; every link they were sent is used up."""
+    official = Official.objects.select_for_update().get(pk=invitation.official_id)
+    if official.user_id is None:
+        accounts_ensure(officials=[official])
+    user = User.objects.select_for_update().get(pk=official.user_id)
+    if is_activated(user):
+        raise ValueError("This account is already activated.")
+    user.set_password(password)
+    user.is_active = True
+    user.email = user.email or official.email
+    user.save(update_fields=["password", "is_active", "email"])
+    now = timezone.now()
+    Invitation.objects.filter(official=official, used_at__isnull=True).update(used_at=now,
+                                                                               status=InvitationStatus.USED)
+    audit_record(user=user, action=AuditAction.ACCOUNT, obj=official, summary="Account activated from an invitation")
+    return user
+
+
+def invitation_renew(*, invitation: Invitation) -> Invitation | None:
+    """A fresh link for someone whose link ran out, by the channel of the old one; None when one was
+    sent a moment ago (a form pressed again and again must not flood anyone's phone)."""
+    official = invitation.official
+    recent = Invitation.objects.filter(official=official, created_at__gte=timezone.now() - RESEND_COOLDOWN,
+                                       batch__isnull=True).exists()
+    if recent or official.status != OfficialStatus.ACTIVE or is_activated(official.user):
+        return None
+    fresh = Invitation.objects.create(official=official, channel=invitation.channel)
+    fresh.official = official
+    _send_one(fresh, get_channel(fresh.channel))
+    fresh.save(update_fields=["status", "sent_at", "provider_message_id", "error"])
+    audit_record(user=None, action=AuditAction.INVITATION, obj=official, summary="New activation link on request",
+                 channel=fresh.channel, status=fresh.status)
+    return fresh
