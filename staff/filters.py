@@ -27,6 +27,7 @@ from staff.models import (
     Unit,
     UnitKind,
 )
+from staff.models.people import AccountState, account_state_q
 from staff.selectors.compliance import officials_with_compliance
 
 
@@ -63,10 +64,15 @@ class OfficialFilterSet(WagtailFilterSet):
     job_position = django_filters.CharFilter(label=_("Job position"), lookup_expr="icontains")
     below_requirement = django_filters.BooleanFilter(label=_("Below this year's requirement"),
                                                      method="filter_below_requirement")
+    account = django_filters.ChoiceFilter(label=_("Sign-in account"), choices=AccountState.choices,
+                                          method="filter_account")
 
     class Meta:
         model = Official
-        fields = ["unit", "category", "rank", "status", "job_position", "below_requirement"]
+        fields = ["unit", "category", "rank", "status", "job_position", "below_requirement", "account"]
+
+    def filter_account(self, queryset: QuerySet[Official], name: str, value: str) -> QuerySet[Official]:
+        return queryset.filter(account_state_q(value)) if value else queryset
 
     def filter_unit(self, queryset: QuerySet[Official], name: str, value: Unit) -> QuerySet[Official]:
         return queryset.filter(unit__path__startswith=value.path)

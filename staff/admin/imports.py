@@ -63,7 +63,7 @@ Runner = Callable[..., ImportReport]
 
 
 def _two_step(request: AuthenticatedHttpRequest, *, purpose: str, run: Runner, template: str, context: dict,
-              done_url: str) -> HttpResponse:
+              done_url: str | Callable[[ImportReport], str]) -> HttpResponse:
     """Upload → dry run (the table of what would happen, or the errors) → confirm (validated again)."""
     form = UploadForm()
     report: ImportReport | None = None
@@ -79,7 +79,7 @@ def _two_step(request: AuthenticatedHttpRequest, *, purpose: str, run: Runner, t
             default_storage.delete(name)
             if report.ok:
                 messages.success(request, report.summary())
-                return redirect(done_url)
+                return redirect(done_url(report) if callable(done_url) else done_url)
     elif request.method == "POST":
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
@@ -103,7 +103,14 @@ def _two_step(request: AuthenticatedHttpRequest, *, purpose: str, run: Runner, t
 def officials_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_hr(request.user)
     return _two_step(request, purpose="roster", run=roster_import, template="staff/admin/imports/import_officials.html",
-                     context={"page_title": _("Import officials")}, done_url=reverse("staff_officials_import"))
+                     context={"page_title": _("Import officials")}, done_url=_after_roster_import)
+
+
+def _after_roster_import(report: ImportReport) -> str:
+    """New officials have accounts nobody can use yet: the next step is to invite them."""
+    if report.created and report.audit_entry_id:
+        return f"{reverse('staff_invitations_new')}?import={report.audit_entry_id}"
+    return reverse("staff_officials_import")
 
 
 def officials_template(request: AuthenticatedHttpRequest) -> HttpResponse:

@@ -3,7 +3,6 @@
 from django.http import Http404
 
 
-
 def lockouts(request, *args, **kwargs):
     raise Http404
 

@@ -17,6 +17,7 @@ from staff.admin.enrollment import EnrollmentViewSet
 from staff.admin.organisation import RoleAssignmentViewSet, UnitSuccessionViewSet, UnitViewSet
 from staff.admin.people import OfficialViewSet
 from staff.admin.sessions import SessionViewSet
+from staff.models import Role
 
 
 class PeopleGroup(ViewSetGroup):
@@ -64,6 +65,9 @@ ROLE_PAGES = (
     (gettext_lazy("Approvals"), "staff_approvals", "tick-inverse", 211, (*HR_ROLES, *ORGANIZER_ROLES)),
     (gettext_lazy("Nominate officials"), "staff_nominate_sessions", "group", 212, HR_ROLES),
     (gettext_lazy("Import officials"), "staff_officials_import", "upload", 213, HR_ROLES),
+    (gettext_lazy("Invitations"), "staff_invitation_batches", "mail", 214, HR_ROLES),
+    (gettext_lazy("Locked sign-ins"), "staff_lockouts", "lock", 215, HR_ROLES),
+    (gettext_lazy("Second factors"), "staff_two_factor_list", "key", 216, (Role.CITY_HR,)),
     (gettext_lazy("Adoptions"), "staff_adoption_list", "doc-full", 220, HR_ROLES),
     (gettext_lazy("Yearly training report"), "staff_reform_report", "table", 220, HR_ROLES),
     (gettext_lazy("Replication"), "staff_replication", "view", 221, ORGANIZER_ROLES),

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from django import forms
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.ui.tables import Column
+from wagtail.admin.widgets.button import HeaderButton
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from staff.access import AnyUser, officials_in_scope, units_in_scope
+from staff.access import HR_ROLES, AnyUser, holds_role, is_city_hr, officials_in_scope, units_in_scope
 from staff.admin.base import ScopedModelViewSet
 from staff.filters import OfficialFilterSet, search_officials
 from staff.models import AuditAction, Official, Rank, Unit
+from staff.personal_id import check_against, normalise_personal_id
 from staff.selectors.compliance import officials_with_compliance
 from staff.services.audit import audit_record
 from staff.services.people import official_assign_unit
@@ -22,7 +26,10 @@ from training_site.admin_lists import ExportIndexView, SnippetExportIndexView
 
 
 class OfficialAdminForm(WagtailAdminModelForm):
-    """Edits an official; a change of unit goes through official_assign_unit, which keeps the history."""
+    """Edits an official; a change of unit goes through official_assign_unit, which keeps the history.
+
+    The personal identification number is shown in full to the city's HR only: a unit's HR officer sees
+    its last four digits, and may type a new number (an empty field keeps the one on record)."""
 
     new_unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.filter(valid_to__isnull=True))
     assigned_from = forms.DateField(label=_("In this unit from"), required=False,
@@ -31,7 +38,7 @@ class OfficialAdminForm(WagtailAdminModelForm):
     class Meta:
         model = Official
         fields = [
-            "employee_code", "full_name", "date_of_birth", "gender", "ethnicity", "category", "rank",
+            "employee_code", "full_name", "personal_id", "date_of_birth", "gender", "ethnicity", "category", "rank",
             "job_position", "leadership_position", "status", "email", "phone", "preferred_language",
         ]
 
@@ -42,6 +49,26 @@ class OfficialAdminForm(WagtailAdminModelForm):
             self.fields["new_unit"].queryset = units_in_scope(self.for_user).filter(valid_to__isnull=True)
         if self.instance.pk and self.instance.unit_id:
             self.fields["new_unit"].initial = self.instance.unit_id
+        self.sees_personal_id = self.for_user is not None and is_city_hr(self.for_user)
+        if not self.sees_personal_id and self.instance.personal_id:
+            self.initial["personal_id"] = ""
+            self.fields["personal_id"].help_text = _("On record: %(masked)s. Leave empty to keep it.") % {
+                "masked": self.instance.masked_personal_id}
+
+    def clean_personal_id(self) -> str | None:
+        value = normalise_personal_id(self.cleaned_data.get("personal_id") or "")
+        if not value and not self.sees_personal_id:
+            return self.instance.personal_id  # masked: empty means "keep"
+        return value or None
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("personal_id"):
+            problem = check_against(cleaned["personal_id"], gender=cleaned.get("gender"),
+                                    date_of_birth=cleaned.get("date_of_birth"))
+            if problem:
+                self.add_error("personal_id", problem)
+        return cleaned
 
     def save(self, commit: bool = True) -> Official:
         official = super().save(commit=commit)
@@ -55,6 +82,16 @@ class OfficialAdminForm(WagtailAdminModelForm):
 
 
 class OfficialIndexView(ExportIndexView):
+    @cached_property
+    def header_buttons(self) -> list:
+        # Invite the officials of the list as filtered (HR only: organizers see officials but manage none).
+        buttons = list(super().header_buttons)
+        if holds_role(self.request, HR_ROLES):  # the roles the menu read already: no query
+            query = self.request.GET.urlencode()
+            buttons.append(HeaderButton(_("Send invitations"), url=f"{reverse('staff_invitations_new')}?{query}",
+                                        icon_name="mail"))
+        return buttons
+
     def search_queryset(self, queryset):
         # Folded search (courses/text.py): "nguyen thi" finds "Nguyễn Thị".
         return search_officials(queryset, self.search_query) if self.is_searching else queryset
@@ -70,6 +107,7 @@ class OfficialViewSet(ScopedModelViewSet):
     search_fields = ["search_name", "employee_code"]
     search_backend_name = None
     list_display = ["full_name", "employee_code", "unit", "category", "rank", "status",
+                    Column("account", label=_("Sign-in account"), accessor="account_state_label"),
                     Column("periods_done", label=_("Periods this year"), accessor="periods_done",
                            sort_key="periods_done"),
                     Column("periods_required", label=_("Required"), accessor="periods_required")]
@@ -91,7 +129,7 @@ class OfficialViewSet(ScopedModelViewSet):
 
     def scope(self, user: AnyUser) -> QuerySet[Official]:
         # This year's periods and requirement ride along as subqueries: no query per row.
-        return officials_with_compliance(officials_in_scope(user).select_related("unit", "rank"),
+        return officials_with_compliance(officials_in_scope(user).select_related("unit", "rank", "user"),
                                          year=timezone.localdate().year)
 
     def object_opened(self, request, obj) -> None:
@@ -99,6 +137,10 @@ class OfficialViewSet(ScopedModelViewSet):
         if request.method == "GET":
             audit_record(user=request.user, action=AuditAction.RECORD_VIEW, obj=obj,
                          summary=f"{obj.full_name} ({obj.employee_code})")
+
+    # The personal identification number is never in ordinary exports nor on the inspect page; the
+    # edit form masks it for everyone but the city's HR.
+    inspect_view_fields_exclude = ["personal_id", "search_name", "phone_key", "user"]
 
     def get_form_class(self, for_update=False):
         return OfficialAdminForm

@@ -3,7 +3,6 @@
 from django.http import Http404
 
 
-
 def two_factor_list(request, *args, **kwargs):
     raise Http404
 

@@ -107,7 +107,7 @@ class EsmsChannel(Channel):
             "Brandname": required_option(self, "BRANDNAME"),
             "SmsType": "2",
             # Unicode SMS hold 70 characters a part instead of 160: plain ASCII texts go as such.
-            "IsUnicode": "0",
+            "IsUnicode": "0" if is_ascii(message.text) else "1",
             "Sandbox": "1" if self.options.get("SANDBOX") else "0",
             "RequestId": message.tracking_id,
         }

@@ -25,11 +25,11 @@ from staff.imports import fields as f
 from staff.imports.limits import ImportRefusedError, UploadLimits, check_upload
 from staff.imports.reader import Row, alias_resolver, read_sheet
 from staff.imports.report import CREATED, UNCHANGED, UPDATED, ImportReport, RowError, RowOutcome, file_sha256
-from staff.personal_id import check_against
 from staff.models import MAJORITY_ETHNICITY, AuditAction, Official, OfficialStatus, Rank, Unit, UnitAssignment
+from staff.personal_id import check_against
 from staff.selectors.organisation import successor_map, units_valid_on
-from staff.services.audit import audit_record
 from staff.services.accounts import accounts_for_import
+from staff.services.audit import audit_record
 from staff.services.people import OfficialChange, officials_bulk_upsert
 
 CHUNK = 1000  # codes per "IN (...)" query: stays under every database's parameter limit
@@ -71,16 +71,7 @@ def roster_import(stream: IO[bytes], filename: str, *, user: User | None = None,
         with transaction.atomic():
             plan = _Planner(user=user, today=today).plan(stream, kind, report, limits)
             if report.ok:
-                officials_bulk_upsert(new=plan.new, changed=plan.changed, start=today)
-                # Accounts follow the roster in the same transaction: a failed import creates none and
-                # closes none.
-                accounts = accounts_for_import(officials=plan.everyone())
-                report.accounts_created, report.accounts_closed = accounts.created, accounts.deactivated
-                audit_record(user=user, action=AuditAction.IMPORT, summary=f"Roster import: {filename}"[:300],
-                             file_sha256=report.sha256, created=report.created, updated=report.updated,
-                             unchanged=report.unchanged, filename=filename, accounts_created=accounts.created,
-                             accounts_linked=accounts.linked, accounts_closed=accounts.deactivated)
-                report.applied = True
+                _apply(plan, report, user=user, today=today)
     except ImportRefusedError as exc:
         report.rows, report.errors = [], [RowError(None, "", str(exc))]
     except (DatabaseError, ValueError) as exc:
@@ -90,6 +81,23 @@ def roster_import(stream: IO[bytes], filename: str, *, user: User | None = None,
                                               "was written. Please import the file again. (%(error)s)")
                                   % {"error": exc})]
     return report
+
+
+def _apply(plan: _Plan, report: ImportReport, *, user: User | None, today: dt.date) -> None:
+    """Write the plan, the officials' accounts and the audit line (inside the caller's transaction)."""
+    officials_bulk_upsert(new=plan.new, changed=plan.changed, start=today)
+    # Accounts follow the roster in the same transaction: a failed import creates none and closes none.
+    accounts = accounts_for_import(officials=plan.everyone())
+    report.accounts_created, report.accounts_closed = accounts.created, accounts.deactivated
+    entry = audit_record(
+        user=user, action=AuditAction.IMPORT, summary=f"Roster import: {report.filename}"[:300],
+        file_sha256=report.sha256, created=report.created, updated=report.updated, unchanged=report.unchanged,
+        filename=report.filename, accounts_created=accounts.created, accounts_linked=accounts.linked,
+        accounts_closed=accounts.deactivated,
+        # who this import created, for "invite everyone this import created"
+        officials_created_at=plan.new[0][0].created_at.isoformat() if plan.new else None)
+    report.audit_entry_id = entry.pk
+    report.applied = True
 
 
 class _Planner:

@@ -53,6 +53,7 @@ class ImportReport:
     # Roster imports only: sign-in accounts created for new officials, closed for those who left.
     accounts_created: int = 0
     accounts_closed: int = 0
+    audit_entry_id: int | None = None
 
     @property
     def ok(self) -> bool:

@@ -10,7 +10,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from courses.text import fold
-from staff.personal_id import validate_personal_id
+from staff.personal_id import mask_personal_id, validate_personal_id
 
 from .organisation import Unit
 
@@ -54,6 +54,28 @@ class OfficialStatus(models.TextChoices):
 
 
 MAJORITY_ETHNICITY = "Kinh"
+
+
+class AccountState(models.TextChoices):
+    """Where an official's sign-in account stands, as HR follows it."""
+
+    NONE = "none", _("No account")
+    NOT_ACTIVATED = "not_activated", _("Not activated yet")
+    ACTIVE = "active", _("Active")
+    CLOSED = "closed", _("Closed")
+
+
+def account_state_q(state: str, prefix: str = "") -> Q:
+    """The officials in ``state``. An account made from the roster has an unusable password ("!…") until
+    the official activates it; a closed account is an activated one that is no longer active."""
+    unusable = Q(**{f"{prefix}user__password__startswith": "!"})
+    active = Q(**{f"{prefix}user__is_active": True})
+    return {
+        AccountState.NONE: Q(**{f"{prefix}user__isnull": True}),
+        AccountState.NOT_ACTIVATED: Q(**{f"{prefix}user__isnull": False}) & unusable,
+        AccountState.ACTIVE: Q(**{f"{prefix}user__isnull": False}) & ~unusable & active,
+        AccountState.CLOSED: Q(**{f"{prefix}user__isnull": False}) & ~unusable & ~active,
+    }[AccountState(state)]
 
 
 class Official(models.Model):
@@ -135,6 +157,24 @@ class Official(models.Model):
     @property
     def unit_name(self) -> str:
         return self.unit.name if self.unit is not None else ""
+
+    @property
+    def account_state(self) -> str:
+        """Read from the user joined with the official (select_related("user")): no query of its own."""
+        user = self.user
+        if user is None:
+            return AccountState.NONE
+        if not user.has_usable_password():
+            return AccountState.NOT_ACTIVATED
+        return AccountState.ACTIVE if user.is_active else AccountState.CLOSED
+
+    @property
+    def account_state_label(self) -> str:
+        return str(AccountState(self.account_state).label)
+
+    @property
+    def masked_personal_id(self) -> str:
+        return mask_personal_id(self.personal_id)
 
     @property
     def can_sign_in(self) -> bool:

@@ -6,17 +6,18 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
 from courses.text import fold
-from staff.models.people import phone_key
 from staff.models import (
     Official,
     OfficialStatus,
     Unit,
     UnitAssignment,
 )
+from staff.models.people import phone_key
 
 
 @transaction.atomic
@@ -143,3 +144,14 @@ def _reassign(moves: list[OfficialChange], *, start: dt.date) -> None:
     )
     for change in moves:
         change.official.unit = change.move_to
+
+
+@transaction.atomic
+def official_update_contact(*, official: Official, email: str, phone: str, language: str) -> Official:
+    """The official's own edit of their contact details; the account's e-mail follows (password reset
+    mails go there)."""
+    official.email, official.phone, official.preferred_language = email, phone, language
+    official.save(update_fields=["email", "phone", "preferred_language", "updated_at"])
+    if official.user_id is not None:
+        User.objects.filter(pk=official.user_id).update(email=email)
+    return official

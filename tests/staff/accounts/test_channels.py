@@ -107,7 +107,7 @@ class Handler(BaseHTTPRequestHandler):
 def provider() -> Iterator[Provider]:
     server = ProviderServer(("127.0.0.1", 0), Handler)
     server.provider = Provider(url=f"http://127.0.0.1:{server.server_address[1]}")
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield server.provider
     server.provider.released.set()
