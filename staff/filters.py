@@ -16,6 +16,7 @@ from courses.models import CourseSession, CredentialType, TrainingPage
 from courses.text import fold
 from staff.access import unit_choices
 from staff.models import (
+    AccountState,
     Category,
     Certificate,
     CertificateStatus,
@@ -27,7 +28,7 @@ from staff.models import (
     Unit,
     UnitKind,
 )
-from staff.models.people import AccountState, account_state_q
+from staff.models.people import account_state_q
 from staff.selectors.compliance import officials_with_compliance
 
 

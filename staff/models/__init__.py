@@ -36,13 +36,14 @@ from .enrollment import (
 from .exports import ExportJob, ExportStatus
 from .feedback import Feedback
 from .organisation import UNIT_CODE_RE, Role, RoleAssignment, SuccessionKind, Unit, UnitKind, UnitSuccession
-from .people import MAJORITY_ETHNICITY, Category, Gender, Official, OfficialStatus, Rank, UnitAssignment
+from .people import MAJORITY_ETHNICITY, AccountState, Category, Gender, Official, OfficialStatus, Rank, UnitAssignment
 from .replication import Adoption, AdoptionEvent, AdoptionResult
 
 __all__ = [
-    "ACTIVE_STATUSES", "AWAITING_APPROVAL", "CANCELLABLE_STATUSES", "MAJORITY_ETHNICITY", "SEAT_HOLDING_STATUSES",
+    "ACTIVE_STATUSES", "AWAITING_APPROVAL", "AccountState", "CANCELLABLE_STATUSES", "MAJORITY_ETHNICITY", "SEAT_HOLDING_STATUSES",
     "UNIT_CODE_RE", "Adoption", "AdoptionEvent", "AdoptionResult", "AdoptionStatus", "Attendance",
-    "AttendanceMethod", "AuditAction", "BatchStatus", "Channel", "Invitation", "InvitationBatch", "InvitationStatus", "AuditEntry", "CalendarFeed", "Category", "Certificate",
+    "AttendanceMethod", "AuditAction", "BatchStatus", "Channel", "Invitation", "InvitationBatch", "InvitationStatus",
+    "AuditEntry", "CalendarFeed", "Category", "Certificate",
     "CertificateReminder", "CertificateSerial", "CertificateStatus", "Enrollment", "EnrollmentEvent",
     "EnrollmentStatus", "ExportJob", "ExportStatus", "Feedback", "Gender", "Official", "OfficialStatus", "Rank",
     "Result", "Role", "RoleAssignment", "SeatReservation", "SuccessionKind", "TrainingPlan", "TrainingRequirement",
