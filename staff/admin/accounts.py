@@ -32,10 +32,11 @@ def selected_officials(request: AuthenticatedHttpRequest, params: QueryDict) -> 
     import_entry = params.get("import")
     if import_entry:
         entry = AuditEntry.objects.filter(pk=import_entry, action=AuditAction.IMPORT).first()
-        created_at = (entry.detail or {}).get("officials_created_at") if entry is not None else None
-        if entry is None or not created_at or (entry.user_id != request.user.pk and not is_city_hr(request.user)):
+        created = (entry.detail or {}).get("officials_created") if entry is not None else None
+        if entry is None or not created or (entry.user_id != request.user.pk and not is_city_hr(request.user)):
             raise Http404
-        return (officials.filter(created_at=dt.datetime.fromisoformat(created_at)),
+        first, last = (dt.datetime.fromisoformat(stamp) for stamp in created)
+        return (officials.filter(created_at__range=(first, last)),
                 _("New officials of the import %(file)s") % {"file": entry.detail.get("filename", "")})
     data = QueryDict(mutable=True)
     for key in SELECTION_KEYS:

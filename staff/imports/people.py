@@ -89,13 +89,15 @@ def _apply(plan: _Plan, report: ImportReport, *, user: User | None, today: dt.da
     # Accounts follow the roster in the same transaction: a failed import creates none and closes none.
     accounts = accounts_for_import(officials=plan.everyone())
     report.accounts_created, report.accounts_closed = accounts.created, accounts.deactivated
+    stamps = [official.created_at for official, _unit in plan.new]
     entry = audit_record(
         user=user, action=AuditAction.IMPORT, summary=f"Roster import: {report.filename}"[:300],
         file_sha256=report.sha256, created=report.created, updated=report.updated, unchanged=report.unchanged,
         filename=report.filename, accounts_created=accounts.created, accounts_linked=accounts.linked,
         accounts_closed=accounts.deactivated,
-        # who this import created, for "invite everyone this import created"
-        officials_created_at=plan.new[0][0].created_at.isoformat() if plan.new else None)
+        # Who this import created, for "invite everyone this import created": the insert stamps each row
+        # (auto_now_add), so the import's new officials are those stamped between its first and last.
+        officials_created=[min(stamps).isoformat(), max(stamps).isoformat()] if stamps else None)
     report.audit_entry_id = entry.pk
     report.applied = True
 

@@ -36,7 +36,8 @@ def run(path, *, user=None, dry_run=False):
 
 
 def thousand_rows():
-    return [roster_row(f"TK{n:04d}", f"Lê Thị Tài Khoản {n}", "P-A", email=f"tk{n}@example.invalid") for n in range(1000)]
+    return [roster_row(f"TK{n:04d}", f"Lê Thị Tài Khoản {n}", "P-A", email=f"tk{n}@example.invalid")
+            for n in range(1000)]
 
 
 def test_a_roster_of_1000_gives_exactly_1000_accounts_and_a_reimport_adds_none(tmp_path, ward_a, ranks):

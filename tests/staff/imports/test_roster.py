@@ -167,7 +167,7 @@ def test_a_real_import_writes_one_audit_line(tmp_path, ward_a, ranks, city_hr):
     assert entry.detail == {"file_sha256": report.sha256, "created": 1, "updated": 0, "unchanged": 0,
                             "filename": "audit.xlsx", "accounts_created": 1, "accounts_linked": 0,
                             "accounts_closed": 0,
-                            "officials_created_at": Official.objects.get().created_at.isoformat()}
+                            "officials_created": [Official.objects.get().created_at.isoformat()] * 2}
 
 
 def test_a_unit_change_keeps_the_assignment_history(tmp_path, ward_a, ward_b, ranks, official):
