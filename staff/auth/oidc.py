@@ -36,6 +36,7 @@ NOT_ON_ROSTER = _("The sign-in service knows you, but the roster of officials do
 NOT_IN_SERVICE = _("The roster shows that you are no longer in service, so you cannot sign in. If that is "
                    "wrong, ask your unit's HR officer.")
 ACCOUNT_CLOSED = _("Your account is closed. Ask your unit's HR officer.")
+ACCOUNT_NOT_READY = _("Your sign-in account is not ready yet. Ask your unit's HR officer.")
 
 
 class OfficialOIDCBackend(OIDCAuthenticationBackend):
@@ -54,13 +55,15 @@ class OfficialOIDCBackend(OIDCAuthenticationBackend):
         return False
 
     def filter_users_by_claims(self, claims: dict[str, Any]) -> QuerySet[User]:
-        official = Official.objects.filter(**{self.field: claims[self.claim].strip()}).first()
+        official = Official.objects.select_related("user").filter(**{self.field: claims[self.claim].strip()}).first()
         if official is None:
             return self._refuse(NOT_ON_ROSTER)
         if official.status != OfficialStatus.ACTIVE:
             return self._refuse(NOT_IN_SERVICE)
         user = self._account_of(official)
-        if user is None or not user.is_active:
+        if user is None:
+            return self._refuse(ACCOUNT_NOT_READY)
+        if not user.is_active:
             return self._refuse(ACCOUNT_CLOSED)
         return User.objects.filter(pk=user.pk)
 
@@ -74,7 +77,8 @@ class OfficialOIDCBackend(OIDCAuthenticationBackend):
         return user if user is not None and user.is_active and official_may_sign_in(user) else None
 
     def _account_of(self, official: Official) -> User | None:
-        """The official's account, created on their first sign-in if the roster has none for them yet."""
+        """The official's account, created on their first sign-in if the roster has none for them yet; None when
+        an account of that username exists but belongs to nobody on the roster (HR links it, not the provider)."""
         if official.user_id is not None:
             return official.user
         with transaction.atomic():
@@ -83,7 +87,7 @@ class OfficialOIDCBackend(OIDCAuthenticationBackend):
             if official.user_id is not None:
                 return official.user
             if User.objects.filter(username=official.employee_code).exists():
-                return None  # an account nobody linked to this official: HR decides, not the provider
+                return None
             # TODO: staff.services.accounts.accounts_ensure once it exists.
             user = User.objects.create_user(username=official.employee_code, email=official.email, password=None,
                                             first_name=official.full_name[:150], is_active=True)  # unusable password
