@@ -1,0 +1,374 @@
+"""Single sign-on against a real OpenID Connect provider: node-oidc-provider (tests/sso/provider/server.js) in a
+subprocess, Django's live server with the settings that base.py derives from the OIDC_* variables, and a
+`requests` session that clicks through the whole code flow as a browser would: the login page's button, the
+provider's development login and consent pages, the callback (token, signature, userinfo), the landing page.
+
+The provider's development login page takes any login name with any password; ACCOUNTS says what the city's
+service then claims about that person, and each test decides what the roster says.
+"""
+
+from __future__ import annotations
+
+import array
+import ast
+import contextlib
+import importlib
+import importlib.util
+import json
+import os
+import shutil
+import struct
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from unittest import mock
+from urllib.parse import urljoin
+
+import pytest
+import requests
+from django.contrib.auth.models import User
+from django.test import override_settings
+from django.urls import clear_url_caches
+
+from staff.models import Official, OfficialStatus
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("node") is None,
+    reason="node is missing: these tests run a real OpenID Connect provider (tests/sso/provider, node-oidc-provider)",
+)
+
+ROOT = Path(__file__).resolve().parents[3]
+PROVIDER_DIR = ROOT / "tests" / "sso" / "provider"
+FRAGMENT = ROOT / "locale" / "fragments" / "sso.po"
+CLIENT_ID = "dao-tao-test"
+CLIENT_SECRET = "test-only-not-a-secret-oidc"
+SERVICE_NAME = "Cổng đăng nhập thử"
+MY_TRAINING = "/khoa-hoc-cua-toi/"
+TIMEOUT = 30
+
+HAI_PERSONAL_ID = "001185000001"
+BINH_PERSONAL_ID = "001085000002"
+# Login name typed on the provider's page → the claims the city's service releases for that person.
+ACCOUNTS = {
+    "CB-A-1": {"personal_id": HAI_PERSONAL_ID, "employee_code": "CB-A-1", "email": "hai@example.invalid"},
+    "CB-B-1": {"personal_id": BINH_PERSONAL_ID, "employee_code": "CB-B-1", "email": "binh@example.invalid"},
+    "NGUOI-LA": {"personal_id": "079099000009", "employee_code": "NGUOI-LA", "email": "la@example.invalid"},
+    "KHONG-SO": {"email": "khong.so@example.invalid"},
+}
+
+REFUSED = f"Đăng nhập bằng {SERVICE_NAME} không thành công."
+NOT_ON_ROSTER = "Dịch vụ đăng nhập đã xác nhận bạn, nhưng danh sách cán bộ không có tên bạn."
+NOT_IN_SERVICE = "Theo danh sách cán bộ, bạn không còn công tác nên không thể đăng nhập."
+NOT_IDENTIFIED = "Dịch vụ đăng nhập không cho biết bạn là ai trong danh sách cán bộ."
+
+
+# --- The provider ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Provider:
+    issuer: str
+    endpoints: dict[str, Any]
+
+
+@pytest.fixture(scope="session")
+def provider_modules() -> Path:
+    """node_modules as package-lock.json pins them (CI installs them first; a fresh checkout here)."""
+    if not (PROVIDER_DIR / "node_modules" / "oidc-provider" / "package.json").exists():
+        if shutil.which("npm") is None:
+            pytest.fail(f"npm is missing: cannot install the test provider's modules in {PROVIDER_DIR}")
+        subprocess.run(["npm", "ci", "--prefix", str(PROVIDER_DIR), "--no-audit", "--no-fund"], check=True,
+                       timeout=300)
+    return PROVIDER_DIR / "node_modules"
+
+
+@pytest.fixture(scope="session")
+def provider(live_server, provider_modules, tmp_path_factory) -> Iterator[Provider]:
+    logs = tmp_path_factory.mktemp("oidc-provider")
+    env = {**os.environ, "OIDC_TEST_CLIENT_ID": CLIENT_ID, "OIDC_TEST_CLIENT_SECRET": CLIENT_SECRET,
+           "OIDC_TEST_REDIRECT_URI": f"{live_server.url}/oidc/callback/", "OIDC_TEST_ACCOUNTS": json.dumps(ACCOUNTS)}
+    with open(logs / "stdout", "w") as stdout, open(logs / "stderr", "w") as stderr:
+        process = subprocess.Popen(["node", "server.js", "0"], cwd=PROVIDER_DIR, env=env, stdout=stdout,
+                                   stderr=stderr)
+    try:
+        issuer = _wait_for_issuer(process, logs)
+        endpoints = requests.get(f"{issuer}/.well-known/openid-configuration", timeout=TIMEOUT).json()
+        yield Provider(issuer=issuer, endpoints=endpoints)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _wait_for_issuer(process: subprocess.Popen, logs: Path) -> str:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        for line in (logs / "stdout").read_text().splitlines():
+            if line.startswith("listening "):
+                return line.removeprefix("listening ").strip()
+        if process.poll() is not None:
+            break
+        time.sleep(0.05)
+    process.kill()
+    pytest.fail(f"the test provider did not start:\n{(logs / 'stderr').read_text()}")
+
+
+# --- The site, with single sign-on switched on ----------------------------------------------------------
+
+
+@contextlib.contextmanager
+def sso_switched_on(provider: Provider, locale_paths: list[str], **environment: str) -> Iterator[None]:
+    """The settings that base.py derives from these OIDC_* variables (as README documents them), and the
+    URLconf re-imported under them: training_site/urls.py includes /oidc/ only when OIDC_ENABLED."""
+    environment = {
+        "OIDC_RP_CLIENT_ID": CLIENT_ID,
+        "OIDC_RP_CLIENT_SECRET": CLIENT_SECRET,
+        "OIDC_OP_AUTHORIZATION_ENDPOINT": provider.endpoints["authorization_endpoint"],
+        "OIDC_OP_TOKEN_ENDPOINT": provider.endpoints["token_endpoint"],
+        "OIDC_OP_USER_ENDPOINT": provider.endpoints["userinfo_endpoint"],
+        "OIDC_OP_JWKS_ENDPOINT": provider.endpoints["jwks_uri"],
+        "OIDC_PROVIDER_NAME": SERVICE_NAME,
+        **environment,
+    }
+    with mock.patch.dict(os.environ, environment):
+        spec = importlib.util.find_spec("training_site.settings.base")
+        assert spec is not None and spec.loader is not None
+        base = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(base)  # a private copy: the settings in use stay as they are
+    values = {name: getattr(base, name) for name in dir(base) if name.startswith("OIDC_")}
+    values |= {"AUTHENTICATION_BACKENDS": base.AUTHENTICATION_BACKENDS,
+               "LOGIN_REDIRECT_URL_FAILURE": base.LOGIN_REDIRECT_URL_FAILURE, "LOCALE_PATHS": locale_paths}
+    try:
+        with override_settings(**values):
+            _reload_urlconf()
+            yield
+    finally:
+        _reload_urlconf()
+
+
+def _reload_urlconf() -> None:
+    importlib.reload(importlib.import_module("training_site.urls"))
+    clear_url_caches()
+
+
+@pytest.fixture(scope="session")
+def locale_paths(tmp_path_factory) -> list[str]:
+    """The Vietnamese catalog, with this feature's fragment until it is merged into locale/vi."""
+    from django.conf import settings
+
+    paths = [str(path) for path in settings.LOCALE_PATHS]
+    if not FRAGMENT.exists():
+        return paths
+    folder = tmp_path_factory.mktemp("locale")
+    (folder / "vi" / "LC_MESSAGES").mkdir(parents=True)
+    (folder / "vi" / "LC_MESSAGES" / "django.mo").write_bytes(_compiled(FRAGMENT.read_text("utf-8")))
+    return [str(folder), *paths]
+
+
+@pytest.fixture
+def sso(provider, locale_paths) -> Iterator[Provider]:
+    with sso_switched_on(provider, locale_paths):
+        yield provider
+
+
+# --- A browser made of requests ---------------------------------------------------------------------------
+
+
+class _Page(HTMLParser):
+    """The links and forms of a page (the provider's development pages have one form each)."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.links: list[str] = []
+        self.forms: list[tuple[str, dict[str, str]]] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if tag == "a" and attributes.get("href"):
+            self.links.append(attributes["href"] or "")
+        elif tag == "form":
+            self.forms.append((attributes.get("action") or "", {}))
+        elif tag in ("input", "button") and self.forms and attributes.get("name"):
+            self.forms[-1][1][attributes["name"] or ""] = attributes.get("value") or ""
+
+
+def sign_in_with_the_city_service(site: str, provider: Provider, login: str) -> tuple[requests.Session, str]:
+    """Open the login page, press "Sign in with …", type ``login`` on the provider's page, consent; the
+    browser and the HTML of the page it lands on."""
+    browser = requests.Session()
+    login_page = browser.get(f"{site}/dang-nhap/?next={MY_TRAINING}", timeout=TIMEOUT)
+    button = next(link for link in _Page(login_page.text).links if "/oidc/authenticate/" in link)
+    response = browser.get(urljoin(login_page.url, button), timeout=TIMEOUT)
+    for _ in range(2):  # the provider's login page, then its consent page
+        if not response.url.startswith(f"{provider.issuer}/interaction/"):
+            break
+        action, fields = _Page(response.text).forms[0]
+        if "login" in fields:
+            fields |= {"login": login, "password": "any password"}
+        response = browser.post(urljoin(response.url, action), data=fields, timeout=TIMEOUT)
+    assert response.url.startswith(site), f"the flow stopped at {response.url}:\n{response.text[:2000]}"
+    assert response.status_code == 200, response.text[:2000]
+    return browser, response.url.removeprefix(site) + "\n" + response.text
+
+
+def signed_in(browser: requests.Session, site: str) -> bool:
+    """My training answers a signed-in official, and sends anybody else to the login page."""
+    return browser.get(f"{site}{MY_TRAINING}", allow_redirects=False, timeout=TIMEOUT).status_code == 200
+
+
+# --- The tests ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def hai(official: Official) -> Official:
+    """Nguyễn Thị Hồng Hải, active, with an account; the city's service knows her personal identification number."""
+    official.personal_id = HAI_PERSONAL_ID
+    official.save(update_fields=["personal_id"])
+    return official
+
+
+@pytest.fixture
+def binh(official_b: Official) -> Official:
+    """Trần Văn Bình, active, on the roster but without an account yet."""
+    official_b.personal_id = BINH_PERSONAL_ID
+    official_b.email = "binh@example.invalid"
+    official_b.save(update_fields=["personal_id", "email"])
+    return official_b
+
+
+def test_an_active_official_signs_in_with_the_city_service_and_lands_on_my_training(live_server, sso, hai):
+    accounts_before = User.objects.count()
+
+    browser, page = sign_in_with_the_city_service(live_server.url, sso, login="CB-A-1")
+
+    assert page.startswith(MY_TRAINING)
+    assert hai.full_name in page
+    assert signed_in(browser, live_server.url)
+    assert User.objects.count() == accounts_before  # her own account, not a new one
+
+
+def test_an_official_without_an_account_gets_one_at_the_first_sign_in(live_server, sso, binh):
+    browser, page = sign_in_with_the_city_service(live_server.url, sso, login="CB-B-1")
+
+    assert page.startswith(MY_TRAINING)
+    assert binh.full_name in page
+    binh.refresh_from_db()
+    account = binh.user
+    assert account is not None
+    assert (account.username, account.email, account.first_name) == ("CB-B-1", "binh@example.invalid", binh.full_name)
+    assert account.is_active and not account.has_usable_password()
+
+
+def test_someone_the_roster_does_not_know_is_refused_in_vietnamese_and_nothing_is_created(live_server, sso, hai):
+    accounts, officials = User.objects.count(), Official.objects.count()
+
+    browser, page = sign_in_with_the_city_service(live_server.url, sso, login="NGUOI-LA")
+
+    assert page.startswith("/dang-nhap/?sso=refused")
+    assert REFUSED in page
+    assert NOT_ON_ROSTER in page
+    assert not signed_in(browser, live_server.url)
+    assert (User.objects.count(), Official.objects.count()) == (accounts, officials)
+    assert not User.objects.filter(username__in=["NGUOI-LA", "079099000009"]).exists()
+
+
+@pytest.mark.parametrize("status", [OfficialStatus.RETIRED, OfficialStatus.TRANSFERRED])
+def test_an_official_no_longer_in_service_is_refused(live_server, sso, hai, status):
+    Official.objects.filter(pk=hai.pk).update(status=status)
+
+    browser, page = sign_in_with_the_city_service(live_server.url, sso, login="CB-A-1")
+
+    assert page.startswith("/dang-nhap/?sso=refused")
+    assert NOT_IN_SERVICE in page
+    assert not signed_in(browser, live_server.url)
+
+
+def test_a_retired_official_without_an_account_is_refused_and_gets_none(live_server, sso, binh):
+    Official.objects.filter(pk=binh.pk).update(status=OfficialStatus.RETIRED)
+
+    browser, page = sign_in_with_the_city_service(live_server.url, sso, login="CB-B-1")
+
+    assert NOT_IN_SERVICE in page
+    assert not signed_in(browser, live_server.url)
+    binh.refresh_from_db()
+    assert binh.user is None
+    assert not User.objects.filter(username="CB-B-1").exists()
+
+
+def test_a_sign_in_without_the_roster_claim_is_refused(live_server, sso, hai):
+    accounts = User.objects.count()
+
+    browser, page = sign_in_with_the_city_service(live_server.url, sso, login="KHONG-SO")
+
+    assert page.startswith("/dang-nhap/?sso=refused")
+    assert NOT_IDENTIFIED in page
+    assert not signed_in(browser, live_server.url)
+    assert User.objects.count() == accounts
+
+
+def test_a_session_opened_before_the_official_left_ends_at_their_next_request(live_server, sso, hai):
+    browser, _ = sign_in_with_the_city_service(live_server.url, sso, login="CB-A-1")
+    assert signed_in(browser, live_server.url)
+
+    Official.objects.filter(pk=hai.pk).update(status=OfficialStatus.RETIRED)
+
+    assert not signed_in(browser, live_server.url)
+
+
+def test_the_roster_can_be_matched_on_the_employee_code_instead(live_server, provider, locale_paths, official_b):
+    # Binh's personal identification number is not on the roster: only his employee code matches.
+    with sso_switched_on(provider, locale_paths, OIDC_OFFICIAL_CLAIM="employee_code",
+                         OIDC_OFFICIAL_FIELD="employee_code"):
+        browser, page = sign_in_with_the_city_service(live_server.url, provider, login="CB-B-1")
+
+    assert page.startswith(MY_TRAINING)
+    official_b.refresh_from_db()
+    assert official_b.user is not None and official_b.user.username == "CB-B-1"
+
+
+def test_the_login_page_offers_the_city_service_when_it_is_configured(client, sso):
+    assert f"Đăng nhập bằng {SERVICE_NAME}" in client.get("/dang-nhap/").content.decode()
+
+
+def test_the_login_page_has_no_single_sign_on_when_it_is_not_configured(client, db):
+    assert "/oidc/authenticate/" not in client.get("/dang-nhap/").content.decode()
+
+
+# --- A catalog compiled from the fragment (GNU msgfmt's job, without GNU gettext) --------------------------
+
+
+def _compiled(po: str) -> bytes:
+    """The .mo of a PO file of plain entries (msgid/msgstr, no plurals, no contexts)."""
+    catalog: dict[str, str] = {}
+    entry: dict[str, str] = {}
+    key = ""
+    for line in [*po.splitlines(), ""]:
+        line = line.strip()
+        if line.startswith(("msgid ", "msgstr ")):
+            key, _, text = line.partition(" ")
+            if key == "msgid" and "msgstr" in entry:
+                catalog[entry["msgid"]] = entry["msgstr"]
+                entry = {}
+            entry[key] = ast.literal_eval(text)
+        elif line.startswith('"'):
+            entry[key] += ast.literal_eval(line)
+    if "msgstr" in entry:
+        catalog[entry["msgid"]] = entry["msgstr"]
+    keys = sorted(catalog, key=lambda text: text.encode())
+    ids = strs = b""
+    spans = []
+    for msgid in keys:
+        original, translation = msgid.encode(), catalog[msgid].encode()
+        spans.append((len(ids), len(original), len(strs), len(translation)))
+        ids += original + b"\0"
+        strs += translation + b"\0"
+    start_ids = 7 * 4 + 16 * len(keys)
+    start_strs = start_ids + len(ids)
+    table = [value for o, n, _, _ in spans for value in (n, start_ids + o)]
+    table += [value for _, _, o, n in spans for value in (n, start_strs + o)]
+    header = struct.pack("Iiiiiii", 0x950412DE, 0, len(keys), 7 * 4, 7 * 4 + 8 * len(keys), 0, 0)
+    return header + array.array("i", table).tobytes() + ids + strs
