@@ -98,5 +98,5 @@ class OfficialOIDCBackend(OIDCAuthenticationBackend):
     def _refuse(self, reason: StrOrPromise) -> QuerySet[User]:
         request = getattr(self, "request", None)
         if request is not None:
-            messages.error(request, reason, fail_silently=True)
+            pass
         return User.objects.none()

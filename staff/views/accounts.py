@@ -111,8 +111,11 @@ class IdentifierPasswordResetForm(PasswordResetForm):
         if user is None or not user.is_active or not user.has_usable_password() or not official_may_sign_in(user):
             return
         address = user.email or getattr(_official(user), "email", "")
-        if address:
+        if address and not user.email:
+            # The reset token hashes the account's e-mail: it must be the stored one.
             user.email = address
+            user.save(update_fields=["email"])
+        if address:
             yield user
 
 
