@@ -98,5 +98,5 @@ class OfficialOIDCBackend(OIDCAuthenticationBackend):
     def _refuse(self, reason: StrOrPromise) -> QuerySet[User]:
         request = getattr(self, "request", None)
         if request is not None:
-            pass
+            messages.error(request, reason, fail_silently=True)
         return User.objects.none()

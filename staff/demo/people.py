@@ -9,6 +9,7 @@ from django.contrib.auth.models import User
 
 from staff.demo.organisation import MERGER_DAY
 from staff.models import Category, Gender, Official, Rank, Unit
+from staff.services.accounts import accounts_ensure
 from staff.services.people import official_assign_unit
 
 RANKS = [
@@ -84,8 +85,10 @@ def seed_officials(units: dict[str, Unit], ranks: dict[str, Rank], count: int) -
 
 
 def link_demo_official_login() -> None:
-    """The login "canbo" is the demo official, so "My training" has someone to show."""
+    """The login "canbo" is the demo official, so "My training" has someone to show; everyone else has an
+    account waiting for an invitation, as after a roster import."""
     official = Official.objects.get(employee_code=DEMO_OFFICIAL_CODE)
     if official.user_id is None:
         official.user = User.objects.get(username="canbo")
         official.save(update_fields=["user"])
+    accounts_ensure(officials=list(Official.objects.filter(user__isnull=True)))
