@@ -18,11 +18,12 @@ from django.contrib.auth.models import User
 from django.core import signing
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.template.loader import render_to_string
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone, translation
 from django_tasks import task
 
+from staff.channels import Channel as MessageChannel
 from staff.channels import ChannelError, Message, get_channel
 from staff.models import (
     AuditAction,
@@ -193,27 +194,40 @@ def invitation_batch_send(*, batch_id: int) -> int:
     pace = Pacer(settings.INVITATION_SEND_RATE)
     sent = failed = 0
     queued = Invitation.objects.filter(batch_id=batch_id, status=InvitationStatus.QUEUED).order_by("pk")
-    try:
-        while chunk := list(queued.select_related("official")[:SEND_CHUNK]):
-            done = []
-            for invitation in chunk:
-                pace.wait()
-                _send_one(invitation, channel)
-                done.append(invitation)
-                sent += invitation.status == InvitationStatus.SENT
-                failed += invitation.status == InvitationStatus.FAILED
-            Invitation.objects.bulk_update(done, ["status", "sent_at", "provider_message_id", "error"])
-            InvitationBatch.objects.filter(pk=batch_id).update(sent=sent, failed=failed)
-    except Exception:
-        InvitationBatch.objects.filter(pk=batch_id).update(status=BatchStatus.FAILED, finished_at=timezone.now())
-        raise
+    # The renderer switches language per official; the worker's own language is restored afterwards.
+    with translation.override(settings.LANGUAGE_CODE):
+        renderer = InvitationRenderer()
+        try:
+            while chunk := list(queued.select_related("official")[:SEND_CHUNK]):
+                for invitation in chunk:
+                    pace.wait()
+                    _send_one(invitation, channel, renderer)
+                sent += _record_outcomes(chunk)
+                failed += sum(invitation.status == InvitationStatus.FAILED for invitation in chunk)
+                InvitationBatch.objects.filter(pk=batch_id).update(sent=sent, failed=failed)
+        except Exception:
+            InvitationBatch.objects.filter(pk=batch_id).update(status=BatchStatus.FAILED, finished_at=timezone.now())
+            raise
     InvitationBatch.objects.filter(pk=batch_id).update(status=BatchStatus.DONE, finished_at=timezone.now(),
                                                        sent=sent, failed=failed)
     return sent
 
 
-def _send_one(invitation: Invitation, channel) -> None:
-    message = invitation_message(invitation)
+def _record_outcomes(chunk: list[Invitation]) -> int:
+    """One UPDATE for the plain "sent" rows (most of them), one per row that carries a provider id or an
+    error. Returns how many were sent."""
+    plain = [i for i in chunk if i.status == InvitationStatus.SENT and not i.provider_message_id]
+    if plain:
+        Invitation.objects.filter(pk__in=[i.pk for i in plain]).update(status=InvitationStatus.SENT,
+                                                                        sent_at=plain[0].sent_at)
+    rest = [i for i in chunk if i not in plain]
+    if rest:
+        Invitation.objects.bulk_update(rest, ["status", "sent_at", "provider_message_id", "error"])
+    return sum(invitation.status == InvitationStatus.SENT for invitation in chunk)
+
+
+def _send_one(invitation: Invitation, channel: MessageChannel, renderer: InvitationRenderer | None = None) -> None:
+    message = (renderer or InvitationRenderer()).message(invitation)
     try:
         invitation.provider_message_id = channel.send(message)[:100]
         invitation.status, invitation.sent_at, invitation.error = InvitationStatus.SENT, timezone.now(), ""
@@ -242,26 +256,47 @@ def invitation_token(invitation: Invitation) -> str:
 
 
 def invitation_url(invitation: Invitation) -> str:
-    path = reverse("account_activate", kwargs={"token": invitation_token(invitation)})
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+    return InvitationRenderer().url(invitation)
+
+
+class InvitationRenderer:
+    """Renders invitations one after another: the templates, the link's prefix and the expiry date are
+    worked out once per batch (a city's roster is 100,000 messages), the language switched only on change."""
+
+    def __init__(self) -> None:
+        marker = "TOKEN"
+        path = reverse("account_activate", kwargs={"token": marker})
+        self.prefix, self.suffix = (settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path).split(marker)
+        self.expires = timezone.localdate() + dt.timedelta(days=settings.INVITATION_VALID_DAYS)
+        self.templates = {name: get_template(f"emails/{name}.txt")
+                          for name in ("invitation_subject", "invitation", "invitation_sms")}
+
+    def url(self, invitation: Invitation) -> str:
+        return f"{self.prefix}{invitation_token(invitation)}{self.suffix}"
+
+    def message(self, invitation: Invitation) -> Message:
+        """The invitation in the official's language, for any channel: text for e-mail and SMS, named values
+        for Zalo's pre-approved template."""
+        official = invitation.official
+        link = self.url(invitation)
+        context = {"name": official.full_name, "employee_code": official.employee_code, "link": link,
+                   "expires": self.expires, "site_name": settings.WAGTAIL_SITE_NAME,
+                   "site_url": settings.WAGTAILADMIN_BASE_URL, "days": settings.INVITATION_VALID_DAYS}
+        language = official.preferred_language or settings.LANGUAGE_CODE
+        if translation.get_language() != language:
+            translation.activate(language)
+        subject = self.templates["invitation_subject"].render(context).strip()
+        body = "invitation" if invitation.channel == Channel.EMAIL else "invitation_sms"
+        text = self.templates[body].render(context).strip()
+        return Message(subject=subject, text=text, email=official.email, phone=official.phone,
+                       template="invitation", tracking_id=f"inv-{invitation.pk}",
+                       template_data={"name": official.full_name, "employee_code": official.employee_code,
+                                      "link": link, "expires": self.expires.strftime("%d/%m/%Y")})
 
 
 def invitation_message(invitation: Invitation) -> Message:
-    """The invitation in the official's language, for any channel: text for e-mail and SMS, named values
-    for Zalo's pre-approved template."""
-    official = invitation.official
-    expires = timezone.localdate() + dt.timedelta(days=settings.INVITATION_VALID_DAYS)
-    context = {"name": official.full_name, "employee_code": official.employee_code, "link": invitation_url(invitation),
-               "expires": expires, "site_name": settings.WAGTAIL_SITE_NAME, "site_url": settings.WAGTAILADMIN_BASE_URL,
-               "days": settings.INVITATION_VALID_DAYS}
-    with translation.override(official.preferred_language or settings.LANGUAGE_CODE):
-        subject = render_to_string("emails/invitation_subject.txt", context).strip()
-        template = "emails/invitation.txt" if invitation.channel == Channel.EMAIL else "emails/invitation_sms.txt"
-        text = render_to_string(template, context).strip()
-    return Message(subject=subject, text=text, email=official.email, phone=official.phone,
-                   template="invitation", tracking_id=f"inv-{invitation.pk}",
-                   template_data={"name": official.full_name, "employee_code": official.employee_code,
-                                  "link": context["link"], "expires": expires.strftime("%d/%m/%Y")})
+    with translation.override(translation.get_language()):
+        return InvitationRenderer().message(invitation)
 
 
 # --- Activation -----------------------------------------------------------------------------------
