@@ -40,12 +40,13 @@ def selected_officials(request: AuthenticatedHttpRequest, params: QueryDict) -> 
                 _("New officials of the import %(file)s") % {"file": entry.detail.get("filename", "")})
     data = QueryDict(mutable=True)
     for key in SELECTION_KEYS:
-        if params.get(key):
-            data[key] = params[key]
+        value = params.get(key)
+        if isinstance(value, str) and value:
+            data[key] = value
     filterset = OfficialFilterSet(data, queryset=officials, request=request)
     selection = filterset.qs if filterset.is_valid() else officials.none()
-    if data.get("q"):
-        selection = search_officials(selection, data["q"])
+    if query := data.get("q"):
+        selection = search_officials(selection, str(query))
     described = ", ".join(f"{key}={value}" for key, value in data.items()) or _("all officials in my units")
     return selection, described
 

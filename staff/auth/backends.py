@@ -40,7 +40,7 @@ def resolve_user(identifier: str | None) -> User | None:
 def official_may_sign_in(user: User) -> bool:
     """Accounts without an official (the city's administrators) follow ``is_active`` alone."""
     try:
-        official = user.official  # type: ignore[attr-defined]  # reverse one-to-one of Official.user
+        official = user.official  # the reverse one-to-one of Official.user
     except Official.DoesNotExist:
         return True
     return official.status == OfficialStatus.ACTIVE

@@ -48,7 +48,8 @@ class Channel:
 
 
 def get_channel(name: str) -> Channel:
-    options = settings.MESSAGE_CHANNELS.get(name)
+    channels: dict[str, dict[str, Any]] = settings.MESSAGE_CHANNELS
+    options = channels.get(name)
     if options is None:
         raise ImproperlyConfigured(f"MESSAGE_CHANNELS has no channel {name!r}")
     backend = import_string(options["BACKEND"])

@@ -147,8 +147,8 @@ def invitations_start(*, by: User | None, officials: QuerySet[Official], channel
                                               "user_id"))
     active = [official for official in selected if official.status == OfficialStatus.ACTIVE]
     accounts_ensure(officials=active)
-    recently = set()
-    activated = set()
+    recently: set[int] = set()
+    activated: set[int] = set()
     ids = [official.pk for official in active]
     for start in range(0, len(ids), BATCH):
         chunk = ids[start:start + BATCH]
@@ -341,7 +341,9 @@ def account_activate(*, invitation: Invitation, password: str) -> User:
     official = Official.objects.select_for_update().get(pk=invitation.official_id)
     if official.user_id is None:
         accounts_ensure(officials=[official])
-    user = User.objects.select_for_update().get(pk=official.user_id)
+    if official.user is None:  # the username belongs to another official's account: nothing to activate
+        raise ValueError("This official has no account to activate.")
+    user = User.objects.select_for_update().get(pk=official.user.pk)
     if is_activated(user):
         raise ValueError("This account is already activated.")
     user.set_password(password)

@@ -44,7 +44,7 @@ class SignInForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = IDENTIFIER_LABEL
         self.fields["username"].widget.attrs.update(autocomplete="username", autocapitalize="none")
-        self.fields["username"].max_length = 254
+        self.fields["username"].max_length = 254  # type: ignore[attr-defined]  # a CharField
 
 
 class SignInView(auth_views.LoginView):
@@ -103,10 +103,10 @@ class IdentifierPasswordResetForm(PasswordResetForm):
     """"Forgot password" by employee code, e-mail or phone. The mail goes to the address on record; the
     page after it reads the same whether or not an account was found."""
 
-    email = forms.CharField(label=IDENTIFIER_LABEL, max_length=254,  # type: ignore[assignment]
+    email = forms.CharField(label=IDENTIFIER_LABEL, max_length=254,
                             widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}))
 
-    def get_users(self, email: str) -> Iterator[User]:  # type: ignore[override]
+    def get_users(self, email: str) -> Iterator[User]:
         user = resolve_user(email)
         if user is None or not user.is_active or not user.has_usable_password() or not official_may_sign_in(user):
             return
