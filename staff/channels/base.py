@@ -48,7 +48,7 @@ class Channel:
 
 
 def get_channel(name: str) -> Channel:
-    channels: dict[str, dict[str, Any]] = settings.MESSAGE_CHANNELS
+    channels: dict[str, dict[str, Any]] = getattr(settings, "MESSAGE_CHANNELS", {})
     options = channels.get(name)
     if options is None:
         raise ImproperlyConfigured(f"MESSAGE_CHANNELS has no channel {name!r}")
