@@ -60,6 +60,7 @@ class Migration(migrations.Migration):
                 ('failed', models.PositiveIntegerField(default=0, verbose_name='failed')),
                 ('skipped', models.PositiveIntegerField(default=0, help_text='Already invited recently, already active, or no address for the channel.', verbose_name='skipped')),
                 ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished at')),
+                ('selection', models.JSONField(blank=True, default=list, editable=False)),
             ],
             options={
                 'verbose_name': 'invitation batch',

@@ -40,6 +40,8 @@ class InvitationBatch(models.Model):
         _("skipped"), default=0, help_text=_("Already invited recently, already active, or no address for the channel.")
     )
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # The officials chosen (ids), read by the task that queues and sends: the request only records them.
+    selection = models.JSONField(default=list, blank=True, editable=False)
 
     class Meta:
         ordering = ("-created_at", "-pk")

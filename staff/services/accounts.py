@@ -131,47 +131,49 @@ def channel_address(official: Official, channel: str) -> str:
 @transaction.atomic
 def invitations_start(*, by: User | None, officials: QuerySet[Official], channel: str,
                       description: str = "") -> InvitationBatch:
-    """Queue one invitation per official who can be invited, and the task that sends them.
+    """Record who is to be invited and queue the task that invites them; returns at once, whatever the
+    number (a city's roster is 100,000 people: the work is the worker's, HR watches its progress).
 
-    Skipped (and counted): officials who left, already activated accounts, no address for the channel,
+    The task skips (and counts) officials who left, already activated accounts, no address for the channel,
     and anyone invited within INVITATION_RESEND_WINDOW_HOURS — so starting the same batch twice never
     sends twice.
     """
     if channel not in Channel.values:
         raise ValueError(f"unknown channel {channel!r}")
-    now = timezone.now()
-    window = now - dt.timedelta(hours=settings.INVITATION_RESEND_WINDOW_HOURS)
+    selection = list(officials.order_by("pk").values_list("pk", flat=True))
     batch = InvitationBatch.objects.create(created_by=by, channel=channel, description=description[:300],
-                                           status=BatchStatus.QUEUED)
-    selected = list(officials.order_by().only("pk", "employee_code", "full_name", "email", "phone_key", "status",
-                                              "user_id"))
-    active = [official for official in selected if official.status == OfficialStatus.ACTIVE]
-    accounts_ensure(officials=active)
-    recently: set[int] = set()
-    activated: set[int] = set()
-    ids = [official.pk for official in active]
-    for start in range(0, len(ids), BATCH):
-        chunk = ids[start:start + BATCH]
-        recently.update(Invitation.objects.filter(
-            official_id__in=chunk, created_at__gte=window,
-            status__in=(InvitationStatus.QUEUED, InvitationStatus.SENT)).values_list("official_id", flat=True))
-        activated.update(Official.objects.filter(pk__in=chunk).exclude(user__password__startswith="!")
-                         .values_list("pk", flat=True))
-    invitations = [Invitation(official=official, batch=batch, channel=channel) for official in active
-                   if official.pk not in recently and official.pk not in activated
-                   and channel_address(official, channel)]
-    Invitation.objects.bulk_create(invitations, batch_size=BATCH)
-    batch.total = len(invitations)
-    batch.skipped = len(selected) - len(invitations)
-    if not invitations:
-        batch.status, batch.finished_at = BatchStatus.DONE, now
-    batch.save(update_fields=["total", "skipped", "status", "finished_at"])
-    audit_record(user=by, action=AuditAction.INVITATION, obj=batch, summary=f"Invitations queued: {description}",
-                 channel=channel, queued=batch.total, skipped=batch.skipped)
-    if invitations:
-        batch_id = batch.pk
-        transaction.on_commit(lambda: send_invitation_batch.enqueue(batch_id=batch_id))
+                                           status=BatchStatus.QUEUED, selection=selection)
+    audit_record(user=by, action=AuditAction.INVITATION, obj=batch, summary=f"Invitations: {description}",
+                 channel=channel, selected=len(selection))
+    batch_id = batch.pk
+    transaction.on_commit(lambda: send_invitation_batch.enqueue(batch_id=batch_id))
     return batch
+
+
+def _queue_invitations(batch: InvitationBatch) -> None:
+    """One queued invitation per official of the selection who can be invited, chunk by chunk."""
+    window = timezone.now() - dt.timedelta(hours=settings.INVITATION_RESEND_WINDOW_HOURS)
+    ids: list[int] = list(batch.selection)
+    total = 0
+    for start in range(0, len(ids), BATCH):
+        with transaction.atomic():
+            chunk = list(Official.objects.filter(pk__in=ids[start:start + BATCH], status=OfficialStatus.ACTIVE)
+                         .only("pk", "employee_code", "full_name", "email", "phone_key", "status", "user_id"))
+            accounts_ensure(officials=chunk)
+            chunk_ids = [official.pk for official in chunk]
+            recently = set(Invitation.objects.filter(
+                official_id__in=chunk_ids, created_at__gte=window,
+                status__in=(InvitationStatus.QUEUED, InvitationStatus.SENT)).values_list("official_id", flat=True))
+            activated = set(Official.objects.filter(pk__in=chunk_ids).exclude(user__password__startswith="!")
+                            .values_list("pk", flat=True))
+            invitations = [Invitation(official=official, batch=batch, channel=batch.channel) for official in chunk
+                           if official.pk not in recently and official.pk not in activated
+                           and channel_address(official, batch.channel)]
+            Invitation.objects.bulk_create(invitations, batch_size=BATCH)
+            total += len(invitations)
+            InvitationBatch.objects.filter(pk=batch.pk).update(total=total)
+    batch.total, batch.skipped = total, len(ids) - total
+    InvitationBatch.objects.filter(pk=batch.pk).update(total=batch.total, skipped=batch.skipped)
 
 
 @task()
@@ -193,12 +195,19 @@ def invitation_batch_send(*, batch_id: int) -> int:
     channel = get_channel(batch.channel)
     pace = Pacer(settings.INVITATION_SEND_RATE)
     sent = failed = 0
-    queued = Invitation.objects.filter(batch_id=batch_id, status=InvitationStatus.QUEUED).order_by("pk")
     # The renderer switches language per official; the worker's own language is restored afterwards.
     with translation.override(settings.LANGUAGE_CODE):
         renderer = InvitationRenderer()
         try:
-            while chunk := list(queued.select_related("official")[:SEND_CHUNK]):
+            if not batch.invitations.exists():
+                _queue_invitations(batch)
+            # The ids once, then chunks by id: "the next 100 queued, oldest first" would sort the whole
+            # remaining batch at every chunk.
+            ids = list(Invitation.objects.filter(batch_id=batch_id, status=InvitationStatus.QUEUED)
+                       .order_by("pk").values_list("pk", flat=True))
+            for start in range(0, len(ids), SEND_CHUNK):
+                chunk = list(Invitation.objects.filter(pk__in=ids[start:start + SEND_CHUNK],
+                                                       status=InvitationStatus.QUEUED).select_related("official"))
                 for invitation in chunk:
                     pace.wait()
                     _send_one(invitation, channel, renderer)

@@ -163,7 +163,9 @@ MESSAGE_CHANNELS = {
         "TIMEOUT": env_int("ZALO_TIMEOUT_SECONDS", 10),
     },
 }
-# Two-factor (django-otp): the issuer shown in authenticator apps.
+# Two-factor (django-otp): every staff role needs a verified TOTP device before any admin page opens.
+STAFF_TWO_FACTOR_REQUIRED = env_bool("STAFF_TWO_FACTOR_REQUIRED", True)
+# The issuer shown in authenticator apps.
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Bồi dưỡng CBCC")
 # Single sign-on (OpenID Connect), on when OIDC_RP_CLIENT_ID is set (staff/auth/oidc.py).
 OIDC_ENABLED = bool(env_str("OIDC_RP_CLIENT_ID", ""))

@@ -20,3 +20,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     _name = f"test-db{env_str('TEST_DB_SUFFIX', '')}.sqlite3"  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-artifacts" / _name)}  # noqa: F405
     (BASE_DIR / "test-artifacts").mkdir(exist_ok=True)  # noqa: F405
+
+# The suite signs staff in with force_login in many places; the two-factor tests switch it back on
+# (tests/staff/accounts/test_two_factor.py, tests/browser/test_two_factor.py).
+STAFF_TWO_FACTOR_REQUIRED = False

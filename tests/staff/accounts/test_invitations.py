@@ -60,7 +60,8 @@ def test_starting_the_same_batch_twice_never_sends_twice(hr_a, ward_a, commits):
         second = accounts.invitations_start(by=hr_a, officials=selection, channel="email")
 
     assert len(mail.outbox) == 2
-    assert (second.total, second.skipped) == (0, 2)
+    second.refresh_from_db()
+    assert (second.total, second.skipped, second.status) == (0, 2, BatchStatus.DONE)
 
 
 def test_the_task_run_twice_sends_a_batch_once(hr_a, ward_a, commits):
@@ -86,6 +87,7 @@ def test_those_who_left_are_active_or_unreachable_are_skipped(hr_a, ward_a, offi
     with commits():
         batch = accounts.invitations_start(by=hr_a, officials=Official.objects.filter(unit=ward_a), channel="email")
 
+    batch.refresh_from_db()
     assert (batch.total, batch.skipped) == (1, 3)
     assert [m.to for m in mail.outbox] == [[f"inv{ward_a.code}0@example.invalid"]]
 
