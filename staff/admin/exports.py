@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from staff.access import AuthenticatedHttpRequest, get_in_scope_or_404, officials_in_scope, require_reporter
+from staff.access import AuthenticatedHttpRequest, get_in_scope_or_404, officials_managed_by, require_reporter
 from staff.admin.base import download_response
 from staff.admin.reporting import ReportFilterForm
 from staff.exports.base import EXPORT_LANGUAGE, content_type, write_export, write_xlsx
@@ -28,7 +28,10 @@ class RecordsFilterForm(ReportFilterForm):
 
 
 def official_record(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> FileResponse:
-    official = get_in_scope_or_404(officials_in_scope(request.user).select_related("unit", "rank"), pk=pk)
+    # A personnel record (with the date of birth) is HR's: an organizer's reach over their own unit does not
+    # extend to it (staff/sensitive.py).
+    require_reporter(request.user)
+    official = get_in_scope_or_404(officials_managed_by(request.user).select_related("unit", "rank"), pk=pk)
     exporter = PersonnelRecordExporter(official)
     with translation.override(EXPORT_LANGUAGE):
         if fmt == "pdf":

@@ -20,6 +20,7 @@ from staff.filters import OfficialFilterSet, search_officials
 from staff.models import AuditAction, Official, Rank, Unit
 from staff.personal_id import check_against, normalise_personal_id
 from staff.selectors.compliance import officials_with_compliance
+from staff.sensitive import HR_ONLY_FIELDS, hr_only_fields_hidden_from, may_see_sensitive, without_hr_only
 from staff.services.audit import audit_record
 from staff.services.people import official_assign_unit
 from training_site.admin_lists import ExportIndexView, SnippetExportIndexView
@@ -49,6 +50,11 @@ class OfficialAdminForm(WagtailAdminModelForm):
             self.fields["new_unit"].queryset = units_in_scope(self.for_user).filter(valid_to__isnull=True)
         if self.instance.pk and self.instance.unit_id:
             self.fields["new_unit"].initial = self.instance.unit_id
+        # Date of birth, gender and ethnicity are HR's (staff/sensitive.py): others do not get the fields.
+        if self.for_user is not None and not may_see_sensitive(self.for_user, self.instance if self.instance.pk
+                                                                else None):
+            for name in HR_ONLY_FIELDS:
+                self.fields.pop(name, None)
         self.sees_personal_id = self.for_user is not None and is_city_hr(self.for_user)
         if not self.sees_personal_id and self.instance.personal_id:
             self.initial["personal_id"] = ""
@@ -82,6 +88,11 @@ class OfficialAdminForm(WagtailAdminModelForm):
 
 
 class OfficialIndexView(ExportIndexView):
+    def setup(self, request, *args, **kwargs) -> None:
+        super().setup(request, *args, **kwargs)
+        # The export's HR-only columns (date of birth, gender, ethnicity) go to HR only.
+        self.list_export = without_hr_only(self.list_export, request)
+
     @cached_property
     def header_buttons(self) -> list:
         # Invite the officials of the list as filtered (HR only: organizers see officials but manage none).
@@ -141,6 +152,17 @@ class OfficialViewSet(ScopedModelViewSet):
     # The personal identification number is never in ordinary exports nor on the inspect page; the
     # edit form masks it for everyone but the city's HR.
     inspect_view_fields_exclude = ["personal_id", "search_name", "phone_key", "user"]
+
+    @cached_property
+    def inspect_view_class(self) -> type:
+        base = super().inspect_view_class
+
+        class OfficialInspectView(base):  # type: ignore[valid-type,misc]  # a class built by the viewset
+            def get_fields(self):
+                hidden = hr_only_fields_hidden_from(self.request, getattr(self, "object", None))
+                return [name for name in super().get_fields() if name not in hidden]
+
+        return OfficialInspectView
 
     def get_form_class(self, for_update=False):
         return OfficialAdminForm

@@ -49,6 +49,11 @@ EXEMPT = {
     "staff_nominate": "a session of the public catalog; the officials offered are scoped (test_enrollment_flow)",
     "certificate_verify": "the secret verification code is the capability; the page is public by design",
     "calendar_feed": "the secret token is the capability (test_calendars)",
+    "staff_invitation_batch": "a batch is its sender's own, not a unit's; another HR officer gets 404 "
+                              "(test_invitations)",
+    "staff_two_factor_reset": "the city's HR only (require_city_hr); a unit's HR officer gets 404 (test_two_factor)",
+    "account_activate": "the signed, single-use activation token is the capability (test_invitations)",
+    "password_reset_confirm": "Django's signed, single-use reset token is the capability (test_self_service)",
 }
 
 

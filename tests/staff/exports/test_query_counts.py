@@ -46,8 +46,9 @@ def _rows(first: int, count: int, *, city, ward_a, training_centre, merged_into)
 
 @pytest.mark.parametrize(("url", "persona", "expected"), [
     # The five; the scope's role paths and this year's training rules (2); the role paths for the filter's
-    # unit choices (1); the officials with unit and rank joined and their periods as subqueries (1).
-    pytest.param("/admin/officials/", "hr_a", 9, id="officials"),
+    # unit choices (1); the officials with unit and rank joined and their periods as subqueries (1); the
+    # user's roles, which decide whether the HR-only columns are exported (1).
+    pytest.param("/admin/officials/", "hr_a", 10, id="officials"),
     # The five; the scope's role paths as HR and as organizer (2); the role paths for the filter's unit
     # choices (1); the enrollments with official, session, course and unit joined (1).
     pytest.param("/admin/enrollments/", "hr_a", 9, id="enrollments"),
