@@ -132,6 +132,7 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_CALLABLE = "staff.auth.lockout.lockout_username"
+AXES_WHITELIST_CALLABLE = "staff.auth.lockout.is_single_sign_on"
 AXES_VERBOSE = False
 # Behind the load balancer the client's address is the first of X-Forwarded-For (DESIGN.md, section 4).
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]

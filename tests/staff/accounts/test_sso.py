@@ -49,6 +49,8 @@ CLIENT_SECRET = "test-only-not-a-secret-oidc"
 SERVICE_NAME = "Cổng đăng nhập thử"
 MY_TRAINING = "/khoa-hoc-cua-toi/"
 TIMEOUT = 30
+# The provider starts in a second or two; far longer on a machine busy with other test runs.
+STARTUP_SECONDS = 90
 
 HAI_PERSONAL_ID = "001185000001"
 BINH_PERSONAL_ID = "001085000002"
@@ -64,6 +66,7 @@ REFUSED = f"Đăng nhập bằng {SERVICE_NAME} không thành công."
 NOT_ON_ROSTER = "Dịch vụ đăng nhập đã xác nhận bạn, nhưng danh sách cán bộ không có tên bạn."
 NOT_IN_SERVICE = "Theo danh sách cán bộ, bạn không còn công tác nên không thể đăng nhập."
 NOT_IDENTIFIED = "Dịch vụ đăng nhập không cho biết bạn là ai trong danh sách cán bộ."
+ACCOUNT_CLOSED = "Tài khoản của bạn đã bị khóa."
 
 
 # --- The provider ------------------------------------------------------------------------------------
@@ -104,7 +107,7 @@ def provider(live_server, provider_modules, tmp_path_factory) -> Iterator[Provid
 
 
 def _wait_for_issuer(process: subprocess.Popen, logs: Path) -> str:
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
         for line in (logs / "stdout").read_text().splitlines():
             if line.startswith("listening "):
@@ -113,7 +116,8 @@ def _wait_for_issuer(process: subprocess.Popen, logs: Path) -> str:
             break
         time.sleep(0.05)
     process.kill()
-    pytest.fail(f"the test provider did not start:\n{(logs / 'stderr').read_text()}")
+    pytest.fail(f"the test provider did not start within {STARTUP_SECONDS} s (exit code {process.wait()}):\n"
+                f"{(logs / 'stderr').read_text()}")
 
 
 # --- The site, with single sign-on switched on ----------------------------------------------------------
@@ -196,10 +200,21 @@ class _Page(HTMLParser):
             self.forms[-1][1][attributes["name"] or ""] = attributes.get("value") or ""
 
 
-def sign_in_with_the_city_service(site: str, provider: Provider, login: str) -> tuple[requests.Session, str]:
-    """Open the login page, press "Sign in with …", type ``login`` on the provider's page, consent; the
-    browser and the HTML of the page it lands on."""
+@dataclass(frozen=True)
+class Landing:
+    """Where the browser ends up on the site: the path (with the query) and the page."""
+
+    path: str
+    html: str
+
+
+def sign_in_with_the_city_service(site: str, provider: Provider, login: str,
+                                  address: str = "") -> tuple[requests.Session, Landing]:
+    """Open the login page, press "Sign in with …", type ``login`` on the provider's page and consent; from
+    ``address`` as the load balancer would say (X-Forwarded-For), if given."""
     browser = requests.Session()
+    if address:
+        browser.headers["X-Forwarded-For"] = address
     login_page = browser.get(f"{site}/dang-nhap/?next={MY_TRAINING}", timeout=TIMEOUT)
     button = next(link for link in _Page(login_page.text).links if "/oidc/authenticate/" in link)
     response = browser.get(urljoin(login_page.url, button), timeout=TIMEOUT)
@@ -212,7 +227,7 @@ def sign_in_with_the_city_service(site: str, provider: Provider, login: str) -> 
         response = browser.post(urljoin(response.url, action), data=fields, timeout=TIMEOUT)
     assert response.url.startswith(site), f"the flow stopped at {response.url}:\n{response.text[:2000]}"
     assert response.status_code == 200, response.text[:2000]
-    return browser, response.url.removeprefix(site) + "\n" + response.text
+    return browser, Landing(path=response.url.removeprefix(site), html=response.text)
 
 
 def signed_in(browser: requests.Session, site: str) -> bool:
@@ -243,19 +258,19 @@ def binh(official_b: Official) -> Official:
 def test_an_active_official_signs_in_with_the_city_service_and_lands_on_my_training(live_server, sso, hai):
     accounts_before = User.objects.count()
 
-    browser, page = sign_in_with_the_city_service(live_server.url, sso, login="CB-A-1")
+    browser, landing = sign_in_with_the_city_service(live_server.url, sso, login="CB-A-1")
 
-    assert page.startswith(MY_TRAINING)
-    assert hai.full_name in page
+    assert landing.path == MY_TRAINING
+    assert hai.full_name in landing.html
     assert signed_in(browser, live_server.url)
     assert User.objects.count() == accounts_before  # her own account, not a new one
 
 
 def test_an_official_without_an_account_gets_one_at_the_first_sign_in(live_server, sso, binh):
-    browser, page = sign_in_with_the_city_service(live_server.url, sso, login="CB-B-1")
+    browser, landing = sign_in_with_the_city_service(live_server.url, sso, login="CB-B-1")
 
-    assert page.startswith(MY_TRAINING)
-    assert binh.full_name in page
+    assert landing.path.startswith(MY_TRAINING)
+    assert binh.full_name in landing.html
     binh.refresh_from_db()
     account = binh.user
     assert account is not None
@@ -266,11 +281,11 @@ def test_an_official_without_an_account_gets_one_at_the_first_sign_in(live_serve
 def test_someone_the_roster_does_not_know_is_refused_in_vietnamese_and_nothing_is_created(live_server, sso, hai):
     accounts, officials = User.objects.count(), Official.objects.count()
 
-    browser, page = sign_in_with_the_city_service(live_server.url, sso, login="NGUOI-LA")
+    browser, landing = sign_in_with_the_city_service(live_server.url, sso, login="NGUOI-LA")
 
-    assert page.startswith("/dang-nhap/?sso=refused")
-    assert REFUSED in page
-    assert NOT_ON_ROSTER in page
+    assert landing.path.startswith("/dang-nhap/?sso=refused")
+    assert REFUSED in landing.html
+    assert NOT_ON_ROSTER in landing.html
     assert not signed_in(browser, live_server.url)
     assert (User.objects.count(), Official.objects.count()) == (accounts, officials)
     assert not User.objects.filter(username__in=["NGUOI-LA", "079099000009"]).exists()
@@ -280,38 +295,48 @@ def test_someone_the_roster_does_not_know_is_refused_in_vietnamese_and_nothing_i
 def test_an_official_no_longer_in_service_is_refused(live_server, sso, hai, status):
     Official.objects.filter(pk=hai.pk).update(status=status)
 
-    browser, page = sign_in_with_the_city_service(live_server.url, sso, login="CB-A-1")
+    browser, landing = sign_in_with_the_city_service(live_server.url, sso, login="CB-A-1")
 
-    assert page.startswith("/dang-nhap/?sso=refused")
-    assert NOT_IN_SERVICE in page
+    assert landing.path.startswith("/dang-nhap/?sso=refused")
+    assert NOT_IN_SERVICE in landing.html
     assert not signed_in(browser, live_server.url)
 
 
 def test_a_retired_official_without_an_account_is_refused_and_gets_none(live_server, sso, binh):
     Official.objects.filter(pk=binh.pk).update(status=OfficialStatus.RETIRED)
 
-    browser, page = sign_in_with_the_city_service(live_server.url, sso, login="CB-B-1")
+    browser, landing = sign_in_with_the_city_service(live_server.url, sso, login="CB-B-1")
 
-    assert NOT_IN_SERVICE in page
+    assert NOT_IN_SERVICE in landing.html
     assert not signed_in(browser, live_server.url)
     binh.refresh_from_db()
     assert binh.user is None
     assert not User.objects.filter(username="CB-B-1").exists()
 
 
+def test_an_official_whose_account_is_closed_is_refused(live_server, sso, hai):
+    User.objects.filter(pk=hai.user_id).update(is_active=False)
+
+    browser, landing = sign_in_with_the_city_service(live_server.url, sso, login="CB-A-1")
+
+    assert landing.path.startswith("/dang-nhap/?sso=refused")
+    assert ACCOUNT_CLOSED in landing.html
+    assert not signed_in(browser, live_server.url)
+
+
 def test_a_sign_in_without_the_roster_claim_is_refused(live_server, sso, hai):
     accounts = User.objects.count()
 
-    browser, page = sign_in_with_the_city_service(live_server.url, sso, login="KHONG-SO")
+    browser, landing = sign_in_with_the_city_service(live_server.url, sso, login="KHONG-SO")
 
-    assert page.startswith("/dang-nhap/?sso=refused")
-    assert NOT_IDENTIFIED in page
+    assert landing.path.startswith("/dang-nhap/?sso=refused")
+    assert NOT_IDENTIFIED in landing.html
     assert not signed_in(browser, live_server.url)
     assert User.objects.count() == accounts
 
 
 def test_a_session_opened_before_the_official_left_ends_at_their_next_request(live_server, sso, hai):
-    browser, _ = sign_in_with_the_city_service(live_server.url, sso, login="CB-A-1")
+    browser, _landing = sign_in_with_the_city_service(live_server.url, sso, login="CB-A-1")
     assert signed_in(browser, live_server.url)
 
     Official.objects.filter(pk=hai.pk).update(status=OfficialStatus.RETIRED)
@@ -323,9 +348,9 @@ def test_the_roster_can_be_matched_on_the_employee_code_instead(live_server, pro
     # Binh's personal identification number is not on the roster: only his employee code matches.
     with sso_switched_on(provider, locale_paths, OIDC_OFFICIAL_CLAIM="employee_code",
                          OIDC_OFFICIAL_FIELD="employee_code"):
-        browser, page = sign_in_with_the_city_service(live_server.url, provider, login="CB-B-1")
+        browser, landing = sign_in_with_the_city_service(live_server.url, provider, login="CB-B-1")
 
-    assert page.startswith(MY_TRAINING)
+    assert landing.path.startswith(MY_TRAINING)
     official_b.refresh_from_db()
     assert official_b.user is not None and official_b.user.username == "CB-B-1"
 
@@ -334,7 +359,9 @@ def test_the_login_page_offers_the_city_service_when_it_is_configured(client, ss
     assert f"Đăng nhập bằng {SERVICE_NAME}" in client.get("/dang-nhap/").content.decode()
 
 
-def test_the_login_page_has_no_single_sign_on_when_it_is_not_configured(client, db):
+def test_the_login_page_has_no_single_sign_on_when_it_is_not_configured(client, db, settings):
+    settings.OIDC_ENABLED = False
+
     assert "/oidc/authenticate/" not in client.get("/dang-nhap/").content.decode()
 
 
@@ -372,3 +399,13 @@ def _compiled(po: str) -> bytes:
     table += [value for _, _, o, n in spans for value in (n, start_strs + o)]
     header = struct.pack("Iiiiiii", 0x950412DE, 0, len(keys), 7 * 4, 7 * 4 + 8 * len(keys), 0, 0)
     return header + array.array("i", table).tobytes() + ids + strs
+
+
+def test_refused_sign_ins_in_other_offices_do_not_lock_anyone_else_out(live_server, sso, hai):
+    with override_settings(AXES_FAILURE_LIMIT=2):
+        for office in ("203.0.113.1", "203.0.113.2"):
+            sign_in_with_the_city_service(live_server.url, sso, login="NGUOI-LA", address=office)
+
+        browser, landing = sign_in_with_the_city_service(live_server.url, sso, login="CB-A-1", address="203.0.113.3")
+
+    assert landing.path == MY_TRAINING
