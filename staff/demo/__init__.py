@@ -24,6 +24,7 @@ from staff.demo.enrollment import seed_enrollment_rules, seed_enrollments
 from staff.demo.organisation import seed_logins, seed_units
 from staff.demo.people import link_demo_official_login, seed_officials, seed_ranks
 from staff.demo.replication import seed_replication
+from staff.demo.two_factor import seed_two_factor
 from staff.models import Certificate, Enrollment, Official, Rank, RoleAssignment, Unit, UnitAssignment
 
 
@@ -41,6 +42,7 @@ def seed_demo(*, officials: int = 200, today: dt.date | None = None) -> dict[str
         seed_enrollment_rules(units)
         seed_requirements_and_plans(units, today)
         seed_logins(units)
+        seed_two_factor()
         link_demo_official_login()
         seed_certificates()
         seed_replication(units, today)

@@ -14,8 +14,8 @@ import base64
 import time
 
 from django.contrib.auth.models import User
-from django_otp.oath import TOTP  # type: ignore[import-untyped]
-from django_otp.plugins.otp_totp.models import TOTPDevice  # type: ignore[import-untyped]
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from staff.demo.organisation import LOGINS
 

@@ -15,8 +15,8 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken  # type: ignore[import-untyped]
-from django_otp.plugins.otp_totp.models import TOTPDevice  # type: ignore[import-untyped]
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from staff.models import AuditAction
 from staff.services.audit import audit_record

@@ -24,8 +24,8 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_otp import login as otp_login  # type: ignore[import-untyped]
-from django_otp.plugins.otp_static.models import StaticToken  # type: ignore[import-untyped]
+from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticToken
 
 from staff.access import AuthenticatedHttpRequest
 from staff.auth.two_factor import (
@@ -141,8 +141,9 @@ def two_factor_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
         if check.ok:
             otp_login(request, check.device)
             if check.recovery_codes_left is not None:
-                messages.warning(request, _("You signed in with a recovery code; %(left)s are left. Make a new "
-                                            "set on the recovery codes page.") % {"left": check.recovery_codes_left})
+                messages.warning(request, _("You signed in with a recovery code. Recovery codes left: %(left)s. "
+                                            "Make a new set on the recovery codes page.")
+                                 % {"left": check.recovery_codes_left})
             return redirect(next_url)
         form.add_error("recovery_code" if by_recovery else "code", _refusal(check))
     return render(request, "registration/two_factor_verify.html", {
