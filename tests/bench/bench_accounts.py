@@ -7,8 +7,8 @@ It recreates the database it is given (never point it at real data), writes the 
 project's bulk roster service, then measures:
 
 1. the request: ``invitations_start`` for every official (it records the selection and queues the task);
-2. the worker: ``invitation_batch_send`` — accounts made for those without one, one invitation queued per
-   official, each rendered and signed and "sent" through a channel that keeps nothing (everything but the
+2. the worker: ``invitation_batch_send`` — one invitation queued per official (their accounts exist, made
+   by the roster import as in a real city), each rendered and signed and "sent" through a channel that keeps nothing (everything but the
    network), marked sent, progress updated; pacing off: invitations per second per worker;
 3. sign-in: N concurrent clients posting the public login form to a gunicorn server on production-like
    settings (PBKDF2 as in production), p50/p95 of the answer time.
@@ -58,6 +58,7 @@ def recreate_database(database_url: str) -> None:
 
 def make_officials(count: int) -> None:
     from staff.models import Category, Gender, Official, Unit, UnitKind
+    from staff.services.accounts import accounts_for_import
     from staff.services.people import officials_bulk_upsert
 
     city = Unit.objects.create(code="HN", name="Thành phố Hà Nội", kind=UnitKind.CITY, valid_from=dt.date(2025, 7, 1))
@@ -68,6 +69,8 @@ def make_officials(count: int) -> None:
                            category=Category.CIVIL_SERVANT, email=f"bm{n}@example.invalid", phone=f"09{n:08d}"),
                   wards[n % len(wards)]) for n in range(start, min(count, start + 10_000))]
         officials_bulk_upsert(new=batch, changed=[], start=dt.date(2026, 1, 1))
+        # As the roster import does: every official gets an account waiting for an invitation.
+        accounts_for_import(officials=[official for official, _unit in batch])
 
 
 class NullChannel:
