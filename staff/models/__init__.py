@@ -40,7 +40,8 @@ from .people import MAJORITY_ETHNICITY, AccountState, Category, Gender, Official
 from .replication import Adoption, AdoptionEvent, AdoptionResult
 
 __all__ = [
-    "ACTIVE_STATUSES", "AWAITING_APPROVAL", "AccountState", "CANCELLABLE_STATUSES", "MAJORITY_ETHNICITY", "SEAT_HOLDING_STATUSES",
+    "ACTIVE_STATUSES", "AWAITING_APPROVAL", "AccountState", "CANCELLABLE_STATUSES", "MAJORITY_ETHNICITY",
+    "SEAT_HOLDING_STATUSES",
     "UNIT_CODE_RE", "Adoption", "AdoptionEvent", "AdoptionResult", "AdoptionStatus", "Attendance",
     "AttendanceMethod", "AuditAction", "BatchStatus", "Channel", "Invitation", "InvitationBatch", "InvitationStatus",
     "AuditEntry", "CalendarFeed", "Category", "Certificate",
