@@ -9,7 +9,8 @@ project's bulk roster service, then measures:
 1. the request: ``invitations_start`` for every official (it records the selection and queues the task);
 2. the worker: ``invitation_batch_send`` — one invitation queued per official (their accounts exist, made
    by the roster import as in a real city), each rendered and signed and "sent" through a channel that
-   keeps nothing (everything but the network), marked sent, progress updated; pacing off: invitations per second per worker;
+   keeps nothing (everything but the network), marked sent, progress updated; pacing off: invitations per
+   second per worker;
 3. sign-in: N concurrent clients posting the public login form to a gunicorn server on production-like
    settings (PBKDF2 as in production), p50/p95 of the answer time.
 """
