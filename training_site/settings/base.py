@@ -133,6 +133,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_CALLABLE = "staff.auth.lockout.lockout_username"
 AXES_WHITELIST_CALLABLE = "staff.auth.lockout.is_single_sign_on"
+# A success forgets that account's own failures only: axes' default would also wipe the failures against a
+# colleague's account from the same address, letting anyone with an account guess without ever locking it.
+AXES_HANDLER = "staff.auth.lockout.AccountResetHandler"
 AXES_VERBOSE = False
 # Behind the load balancer the client's address is the first of X-Forwarded-For (DESIGN.md, section 4).
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]

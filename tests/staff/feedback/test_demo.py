@@ -5,6 +5,7 @@ from __future__ import annotations
 from statistics import mean
 
 import pytest
+from django.contrib.auth.models import User
 from django.test import Client
 
 from courses.models import CourseSession, Trainer
@@ -35,7 +36,7 @@ def test_demo_feedback_aggregates_and_no_identity_for_trainers():
     session.trainers.add(trainer)
     assert any(s.key == trainer.pk for s in feedback_by_trainer(Feedback.objects.all()))
     client = Client()
-    client.login(username="admin", password="demo-2026")
+    client.force_login(User.objects.get(username="admin"))
     response = client.get(f"/admin/trainers/{trainer.pk}/feedback/")
     assert response.status_code == 200
     page = response.content.decode()
