@@ -4,8 +4,9 @@ Axes counts failed sign-ins in its own table (``AccessAttempt``: one row per use
 holding a count and the time of the last failure), in the database every app server shares. A username is
 locked while its rows of the last cool-off period hold ``AXES_FAILURE_LIMIT`` failures or more; an address
 likewise, whatever usernames were tried from it. This module names the account an attempt counts against,
-reads which usernames and addresses are locked now (for the HR page), and writes the audit entry when a
-lock begins. Lifting a lock is a write: ``staff.services.lockout``.
+narrows what a successful sign-in resets (``AccountResetHandler``), reads which usernames and addresses are
+locked now (for the HR page), and writes the audit entry when a lock begins. Lifting a lock is a write:
+``staff.services.lockout``.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from axes.helpers import get_cool_off, get_failure_limit
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_client_username, get_cool_off, get_failure_limit
 from axes.models import AccessAttempt
 from axes.signals import user_locked_out
 from django.contrib.auth.models import User
@@ -38,6 +40,24 @@ def lockout_username(request: HttpRequest, credentials: dict | None) -> str:
     identifier = (credentials or {}).get("username") or request.POST.get("username", "")
     user = resolve_user(identifier)
     return user.username if user is not None else (identifier or "").strip().casefold()
+
+
+class AccountResetHandler(AxesDatabaseHandler):
+    """Axes' database handler, except that a successful sign-in forgets only the account's own failures.
+
+    Axes' own reset deletes every row matching a lockout parameter, so with ["username", "ip_address"] it
+    also deletes the failures of other usernames tried from the same address: anyone with a working account
+    could guess 19 passwords of a colleague's, sign in as themself, and start again, never locking the
+    colleague. Here the rows of the account that signed in go (its failures stop counting against the
+    addresses they came from too), and everyone else's stay.
+    """
+
+    def reset_user_attempts(self, request: HttpRequest, credentials: dict | None = None) -> int:
+        username = get_client_username(request, credentials)
+        if not username:
+            return 0
+        count, _ = AccessAttempt.objects.filter(username=username).delete()
+        return int(count)
 
 
 # --- What is locked now -----------------------------------------------------------------------------------
