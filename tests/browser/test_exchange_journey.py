@@ -32,8 +32,6 @@ def publish(tab: Page, page_id: int) -> None:
 @pytest.fixture
 def drafts(demo_data):
     """A practice and an exchange written by the organizer but not published yet, and the exchange's class."""
-    from django.contrib.auth.models import User
-
     from courses.models import (
         BestPracticePage,
         CatalogPage,
@@ -68,9 +66,13 @@ def drafts(demo_data):
                                            daily_end=dt.time(23, 59), venue="UBND phường Cầu Giấy")
     guests = {}
     for code in ("P-THANHXUAN", "X-ANKHANH"):
-        official = Official.objects.filter(unit=units[code], user__isnull=True).order_by("employee_code").first()
-        official.user = User.objects.create_user(f"cb.{code.lower()}", password=PASSWORD)
-        official.save(update_fields=["user"])
+        # The demo gives every official an account that is not activated yet (as the roster import does):
+        # the guest activates theirs, as an invitation would let them.
+        official = (Official.objects.filter(unit=units[code], user__is_active=False)
+                    .select_related("user").order_by("employee_code").first())
+        official.user.set_password(PASSWORD)
+        official.user.is_active = True
+        official.user.save(update_fields=["password", "is_active"])
         guests[code] = official
     return practice, exchange, session, guests
 
@@ -91,7 +93,7 @@ def test_publish_register_attend_adopt_dashboard(browser: Browser, live_server, 
 
     # 2. An official of each invited ward registers from the exchange page, within their ward's seats.
     for code, official in guests.items():
-        tab = sign_in(browser, live_server, f"cb.{code.lower()}")
+        tab = sign_in(browser, live_server, official.user.username)
         tab.goto(exchange.url)
         expect(tab.locator("main")).to_contain_text(PRACTICE)
         tab.locator(f'a[href="/dang-ky/{session.pk}/"]').click()
