@@ -23,13 +23,12 @@ import json
 import os
 import re
 import statistics
-import subprocess
-import sys
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.processes import app_server
 
 
 def setup_django(database_url: str) -> None:
@@ -108,14 +107,14 @@ def bench_invitations(count: int) -> dict:
             "worker_seconds": round(sending, 2), "queued_rendered_sent_per_second_per_worker": round(sent / sending)}
 
 
-def bench_sign_in(database_url: str, *, clients: int, requests_per_client: int, port: int = 8765) -> dict:
+def bench_sign_in(database_url: str, *, clients: int, requests_per_client: int) -> dict:
     import requests
     from django.contrib.auth.models import User
 
     from staff.models import Official
 
     # Production's hasher: the cost of a sign-in is mostly PBKDF2, by design.
-    official = Official.objects.order_by("pk").first()
+    official = Official.objects.order_by("pk")[0]
     user = User.objects.get(pk=official.user_id)
     from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
@@ -126,36 +125,27 @@ def bench_sign_in(database_url: str, *, clients: int, requests_per_client: int, 
            "AXES_FAILURE_LIMIT": "100000", "DEBUG": "false", "ALLOWED_HOSTS": "127.0.0.1",
            "TASKS_BACKEND": "immediate"}
     workers = os.cpu_count() or 2
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "training_site.wsgi", "-b", f"127.0.0.1:{port}",
-                               "-w", str(workers), "--log-level", "warning"], cwd=ROOT, env=env)
-    try:
-        for _ in range(100):
-            try:
-                requests.get(f"http://127.0.0.1:{port}/dang-nhap/", timeout=1)
-                break
-            except requests.RequestException:
-                time.sleep(0.2)
+    with tempfile.TemporaryDirectory(prefix="bench-accounts-") as folder, \
+            app_server(env, log=Path(folder) / "gunicorn.log", workers=workers) as server:
+        url = server.url
 
         def one_client(_index: int) -> list[float]:
             times = []
             for _ in range(requests_per_client):
                 session = requests.Session()
-                form = session.get(f"http://127.0.0.1:{port}/dang-nhap/")
+                form = session.get(f"{url}/dang-nhap/")
                 token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text).group(1)
                 started = time.perf_counter()
-                answer = session.post(f"http://127.0.0.1:{port}/dang-nhap/", allow_redirects=False,
+                answer = session.post(f"{url}/dang-nhap/", allow_redirects=False,
                                       data={"username": official.employee_code, "password": "Mật-khẩu-thử-2026",
                                             "csrfmiddlewaretoken": token},
-                                      headers={"Referer": f"http://127.0.0.1:{port}/dang-nhap/"})
+                                      headers={"Referer": f"{url}/dang-nhap/"})
                 times.append(time.perf_counter() - started)
                 assert answer.status_code == 302, answer.status_code
             return times
 
         with ThreadPoolExecutor(clients) as pool:
             times = sorted(t for result in pool.map(one_client, range(clients)) for t in result)
-    finally:
-        server.terminate()
-        server.wait()
     return {"clients": clients, "sign_ins": len(times), "gunicorn_workers": workers,
             "p50_ms": round(1000 * statistics.median(times)), "p95_ms": round(1000 * times[int(0.95 * len(times)) - 1])}
 

@@ -9,13 +9,9 @@ checks that with two real server processes.
 
 from __future__ import annotations
 
-import array
-import ast
 import datetime as dt
-import struct
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -40,7 +36,6 @@ LOCKOUTS = "/admin/security/lockouts/"
 UNLOCK = "/admin/security/lockouts/unlock/"
 OFFICE = "192.0.2.10"
 ELSEWHERE = "198.51.100.20"
-FRAGMENT = Path(__file__).resolve().parents[3] / "locale" / "fragments" / "lockout.po"
 ACCOUNT_RESET_HANDLER = "staff.auth.lockout.AccountResetHandler"
 ACCOUNT_RESET_CONFIGURED = getattr(django_settings, "AXES_HANDLER", "") == ACCOUNT_RESET_HANDLER
 
@@ -56,22 +51,6 @@ def lockout_on(settings):
     settings.AXES_COOLOFF_TIME = dt.timedelta(minutes=30)
     settings.AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
     settings.STAFF_TWO_FACTOR_REQUIRED = False
-
-
-@pytest.fixture(scope="session")
-def catalog_with_fragment(tmp_path_factory) -> list[str]:
-    """The Vietnamese catalog, with this feature's fragment in front until it is merged into locale/vi."""
-    from django.conf import settings
-
-    folder = tmp_path_factory.mktemp("locale")
-    (folder / "vi" / "LC_MESSAGES").mkdir(parents=True)
-    (folder / "vi" / "LC_MESSAGES" / "django.mo").write_bytes(compiled(FRAGMENT.read_text("utf-8")))
-    return [str(folder), *(str(path) for path in settings.LOCALE_PATHS)]
-
-
-@pytest.fixture
-def vietnamese(settings, catalog_with_fragment):
-    settings.LOCALE_PATHS = catalog_with_fragment
 
 
 @pytest.fixture
@@ -126,8 +105,7 @@ def test_nineteen_wrong_passwords_lock_nothing(client, official):
     assert signed_in(client)
 
 
-def test_twenty_wrong_passwords_lock_the_account_and_the_right_one_is_refused_in_vietnamese(client, official,
-                                                                                             vietnamese):
+def test_twenty_wrong_passwords_lock_the_account_and_the_right_one_is_refused_in_vietnamese(client, official):
     answers = fail("CB-A-1", LIMIT)
 
     response = sign_in(client, "CB-A-1", PASSWORD, address=ELSEWHERE)
@@ -143,7 +121,7 @@ def test_twenty_wrong_passwords_lock_the_account_and_the_right_one_is_refused_in
     assert 'href="/quen-mat-khau/"' in html
 
 
-def test_the_admin_login_locks_the_same_account_as_the_public_form(client, hr_a, vietnamese):
+def test_the_admin_login_locks_the_same_account_as_the_public_form(client, hr_a):
     answers = fail("hr.a", LIMIT, form=ADMIN_FORM)
 
     on_admin = sign_in(client, "hr.a", PASSWORD, form=ADMIN_FORM, address=ELSEWHERE)
@@ -353,39 +331,3 @@ def test_the_page_of_locks_costs_the_same_queries_for_1_and_for_30_locked_accoun
     # Session and user, the roles (menu and gates) and Wagtail's own; then ours: HR units exist, city HR or
     # not, axes' rows of the last 30 minutes, the locked accounts with their officials and units.
     assert thirty == one
-
-
-# --- A catalog compiled from the fragment (GNU msgfmt's job, without GNU gettext) --------------------------
-
-
-def compiled(po: str) -> bytes:
-    """The .mo of a PO file of plain entries (msgid/msgstr, no plurals, no contexts)."""
-    catalog: dict[str, str] = {}
-    entry: dict[str, str] = {}
-    key = ""
-    for line in [*po.splitlines(), ""]:
-        line = line.strip()
-        if line.startswith(("msgid ", "msgstr ")):
-            key, _, text = line.partition(" ")
-            if key == "msgid" and "msgstr" in entry:
-                catalog[entry["msgid"]] = entry["msgstr"]
-                entry = {}
-            entry[key] = ast.literal_eval(text)
-        elif line.startswith('"'):
-            entry[key] += ast.literal_eval(line)
-    if "msgstr" in entry:
-        catalog[entry["msgid"]] = entry["msgstr"]
-    keys = sorted(catalog, key=lambda text: text.encode())
-    ids = strs = b""
-    spans = []
-    for msgid in keys:
-        original, translation = msgid.encode(), catalog[msgid].encode()
-        spans.append((len(ids), len(original), len(strs), len(translation)))
-        ids += original + b"\0"
-        strs += translation + b"\0"
-    start_ids = 7 * 4 + 16 * len(keys)
-    start_strs = start_ids + len(ids)
-    table = [value for o, n, _, _ in spans for value in (n, start_ids + o)]
-    table += [value for _, _, o, n in spans for value in (n, start_strs + o)]
-    header = struct.pack("Iiiiiii", 0x950412DE, 0, len(keys), 7 * 4, 7 * 4 + 8 * len(keys), 0, 0)
-    return header + array.array("i", table).tobytes() + ids + strs

@@ -9,17 +9,13 @@ service then claims about that person, and each test decides what the roster say
 
 from __future__ import annotations
 
-import array
-import ast
 import contextlib
 import importlib
 import importlib.util
 import json
 import os
 import shutil
-import struct
 import subprocess
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -35,6 +31,7 @@ from django.test import override_settings
 from django.urls import clear_url_caches
 
 from staff.models import Official, OfficialStatus
+from tests.processes import running
 
 pytestmark = pytest.mark.skipif(
     shutil.which("node") is None,
@@ -43,7 +40,6 @@ pytestmark = pytest.mark.skipif(
 
 ROOT = Path(__file__).resolve().parents[3]
 PROVIDER_DIR = ROOT / "tests" / "sso" / "provider"
-FRAGMENT = ROOT / "locale" / "fragments" / "sso.po"
 CLIENT_ID = "dao-tao-test"
 CLIENT_SECRET = "test-only-not-a-secret-oidc"
 SERVICE_NAME = "Cổng đăng nhập thử"
@@ -91,40 +87,28 @@ def provider_modules() -> Path:
 
 @pytest.fixture(scope="session")
 def provider(live_server, provider_modules, tmp_path_factory) -> Iterator[Provider]:
-    logs = tmp_path_factory.mktemp("oidc-provider")
     env = {**os.environ, "OIDC_TEST_CLIENT_ID": CLIENT_ID, "OIDC_TEST_CLIENT_SECRET": CLIENT_SECRET,
            "OIDC_TEST_REDIRECT_URI": f"{live_server.url}/oidc/callback/", "OIDC_TEST_ACCOUNTS": json.dumps(ACCOUNTS)}
-    with open(logs / "stdout", "w") as stdout, open(logs / "stderr", "w") as stderr:
-        process = subprocess.Popen(["node", "server.js", "0"], cwd=PROVIDER_DIR, env=env, stdout=stdout,
-                                   stderr=stderr)
-    try:
-        issuer = _wait_for_issuer(process, logs)
+    log = tmp_path_factory.mktemp("oidc-provider") / "provider.log"
+    with running(["node", "server.js", "0"], log=log, env=env, cwd=PROVIDER_DIR) as process:
+        issuer = process.wait_until(lambda: _issuer(log), seconds=STARTUP_SECONDS, what="the test provider")
         endpoints = requests.get(f"{issuer}/.well-known/openid-configuration", timeout=TIMEOUT).json()
         yield Provider(issuer=issuer, endpoints=endpoints)
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
-def _wait_for_issuer(process: subprocess.Popen, logs: Path) -> str:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        for line in (logs / "stdout").read_text().splitlines():
-            if line.startswith("listening "):
-                return line.removeprefix("listening ").strip()
-        if process.poll() is not None:
-            break
-        time.sleep(0.05)
-    process.kill()
-    pytest.fail(f"the test provider did not start within {STARTUP_SECONDS} s (exit code {process.wait()}):\n"
-                f"{(logs / 'stderr').read_text()}")
+def _issuer(log: Path) -> str | None:
+    """server.js prints "listening <issuer>" once it accepts connections."""
+    for line in log.read_text().splitlines():
+        if line.startswith("listening "):
+            return line.removeprefix("listening ").strip()
+    return None
 
 
 # --- The site, with single sign-on switched on ----------------------------------------------------------
 
 
 @contextlib.contextmanager
-def sso_switched_on(provider: Provider, locale_paths: list[str], **environment: str) -> Iterator[None]:
+def sso_switched_on(provider: Provider, **environment: str) -> Iterator[None]:
     """The settings that base.py derives from these OIDC_* variables (as README documents them), and the
     URLconf re-imported under them: training_site/urls.py includes /oidc/ only when OIDC_ENABLED."""
     environment = {
@@ -144,7 +128,7 @@ def sso_switched_on(provider: Provider, locale_paths: list[str], **environment: 
         spec.loader.exec_module(base)  # a private copy: the settings in use stay as they are
     values = {name: getattr(base, name) for name in dir(base) if name.startswith("OIDC_")}
     values |= {"AUTHENTICATION_BACKENDS": base.AUTHENTICATION_BACKENDS,
-               "LOGIN_REDIRECT_URL_FAILURE": base.LOGIN_REDIRECT_URL_FAILURE, "LOCALE_PATHS": locale_paths}
+               "LOGIN_REDIRECT_URL_FAILURE": base.LOGIN_REDIRECT_URL_FAILURE}
     try:
         with override_settings(**values):
             _reload_urlconf()
@@ -158,23 +142,9 @@ def _reload_urlconf() -> None:
     clear_url_caches()
 
 
-@pytest.fixture(scope="session")
-def locale_paths(tmp_path_factory) -> list[str]:
-    """The Vietnamese catalog, with this feature's fragment until it is merged into locale/vi."""
-    from django.conf import settings
-
-    paths = [str(path) for path in settings.LOCALE_PATHS]
-    if not FRAGMENT.exists():
-        return paths
-    folder = tmp_path_factory.mktemp("locale")
-    (folder / "vi" / "LC_MESSAGES").mkdir(parents=True)
-    (folder / "vi" / "LC_MESSAGES" / "django.mo").write_bytes(_compiled(FRAGMENT.read_text("utf-8")))
-    return [str(folder), *paths]
-
-
 @pytest.fixture
-def sso(provider, locale_paths) -> Iterator[Provider]:
-    with sso_switched_on(provider, locale_paths):
+def sso(provider) -> Iterator[Provider]:
+    with sso_switched_on(provider):
         yield provider
 
 
@@ -344,9 +314,9 @@ def test_a_session_opened_before_the_official_left_ends_at_their_next_request(li
     assert not signed_in(browser, live_server.url)
 
 
-def test_the_roster_can_be_matched_on_the_employee_code_instead(live_server, provider, locale_paths, official_b):
+def test_the_roster_can_be_matched_on_the_employee_code_instead(live_server, provider, official_b):
     # Binh's personal identification number is not on the roster: only his employee code matches.
-    with sso_switched_on(provider, locale_paths, OIDC_OFFICIAL_CLAIM="employee_code",
+    with sso_switched_on(provider, OIDC_OFFICIAL_CLAIM="employee_code",
                          OIDC_OFFICIAL_FIELD="employee_code"):
         browser, landing = sign_in_with_the_city_service(live_server.url, provider, login="CB-B-1")
 
@@ -363,42 +333,6 @@ def test_the_login_page_has_no_single_sign_on_when_it_is_not_configured(client, 
     settings.OIDC_ENABLED = False
 
     assert "/oidc/authenticate/" not in client.get("/dang-nhap/").content.decode()
-
-
-# --- A catalog compiled from the fragment (GNU msgfmt's job, without GNU gettext) --------------------------
-
-
-def _compiled(po: str) -> bytes:
-    """The .mo of a PO file of plain entries (msgid/msgstr, no plurals, no contexts)."""
-    catalog: dict[str, str] = {}
-    entry: dict[str, str] = {}
-    key = ""
-    for line in [*po.splitlines(), ""]:
-        line = line.strip()
-        if line.startswith(("msgid ", "msgstr ")):
-            key, _, text = line.partition(" ")
-            if key == "msgid" and "msgstr" in entry:
-                catalog[entry["msgid"]] = entry["msgstr"]
-                entry = {}
-            entry[key] = ast.literal_eval(text)
-        elif line.startswith('"'):
-            entry[key] += ast.literal_eval(line)
-    if "msgstr" in entry:
-        catalog[entry["msgid"]] = entry["msgstr"]
-    keys = sorted(catalog, key=lambda text: text.encode())
-    ids = strs = b""
-    spans = []
-    for msgid in keys:
-        original, translation = msgid.encode(), catalog[msgid].encode()
-        spans.append((len(ids), len(original), len(strs), len(translation)))
-        ids += original + b"\0"
-        strs += translation + b"\0"
-    start_ids = 7 * 4 + 16 * len(keys)
-    start_strs = start_ids + len(ids)
-    table = [value for o, n, _, _ in spans for value in (n, start_ids + o)]
-    table += [value for _, _, o, n in spans for value in (n, start_strs + o)]
-    header = struct.pack("Iiiiiii", 0x950412DE, 0, len(keys), 7 * 4, 7 * 4 + 8 * len(keys), 0, 0)
-    return header + array.array("i", table).tobytes() + ids + strs
 
 
 def test_refused_sign_ins_in_other_offices_do_not_lock_anyone_else_out(live_server, sso, hai):
