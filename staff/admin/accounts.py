@@ -47,8 +47,26 @@ def selected_officials(request: AuthenticatedHttpRequest, params: QueryDict) -> 
     selection = filterset.qs if filterset.is_valid() else officials.none()
     if query := data.get("q"):
         selection = search_officials(selection, str(query))
-    described = ", ".join(f"{key}={value}" for key, value in data.items()) or _("all officials in my units")
-    return selection, described
+    return selection, described(filterset, data)
+
+
+def described(filterset: OfficialFilterSet, data: QueryDict) -> str:
+    """The filters in words, as HR chose them: "Đơn vị (và cấp dưới): Phường Khương Đình; Tìm: “Hải”"."""
+    if not filterset.is_valid():
+        return _("an invalid selection (nobody)")
+    parts = []
+    for key, field in filterset.form.fields.items():
+        value = filterset.form.cleaned_data.get(key)
+        if key not in data or value in (None, ""):
+            continue
+        elif isinstance(value, bool):
+            parts.append(f"{field.label}: {_('Yes') if value else _('No')}")
+        else:
+            choices = dict(getattr(field, "choices", ()) or ()) if isinstance(value, str) else {}
+            parts.append(f"{field.label}: {choices.get(value, value)}")
+    if query := data.get("q"):
+        parts.append(_("Search: “%(text)s”") % {"text": query})
+    return "; ".join(parts) or _("all officials in my units")
 
 
 def invitations_new(request: AuthenticatedHttpRequest) -> HttpResponse:

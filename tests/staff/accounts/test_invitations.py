@@ -237,6 +237,20 @@ def test_hr_invites_a_filtered_list_and_watches_the_batch(client, hr_a, ward_a, 
     assert page.status_code == 200 and 'data-status="done"' in page.content.decode()
 
 
+def test_the_batch_describes_its_selection_in_words(client, hr_a, ward_a, commits):
+    officials(ward_a, 1)
+    client.force_login(hr_a)
+    selection = {"unit": ward_a.pk, "category": "cong_chuc", "q": "INV"}
+
+    confirm = client.get("/admin/invitations/new/", selection)
+    with commits():
+        client.post("/admin/invitations/new/", {**selection, "channel": "email"})
+
+    words = f"Đơn vị (gồm cả đơn vị trực thuộc): {ward_a.name}; Đối tượng: Công chức; Tìm kiếm: “INV”"
+    assert confirm.context["description"] == words
+    assert InvitationBatch.objects.get().description == words
+
+
 def test_hr_of_another_ward_neither_invites_nor_sees_the_batch(client, hr_a, hr_b, ward_a, commits):
     officials(ward_a, 2)
     client.force_login(hr_b)
