@@ -22,6 +22,7 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from staff.auth.backends import official_may_sign_in
 from staff.models import Official, OfficialStatus
+from staff.services.accounts import accounts_ensure
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise  # a development requirement: for typing only
@@ -64,7 +65,11 @@ class OfficialOIDCBackend(OIDCAuthenticationBackend):
         if user is None:
             return self._refuse(ACCOUNT_NOT_READY)
         if not user.is_active:
-            return self._refuse(ACCOUNT_CLOSED)
+            if user.has_usable_password():
+                return self._refuse(ACCOUNT_CLOSED)  # activated once, closed since (by HR or by leaving)
+            # An account the roster import made and nobody activated yet: the city's service has just vouched
+            # for the person, as the invitation's link would have. Opened, still without a password.
+            User.objects.filter(pk=user.pk).update(is_active=True)
         return User.objects.filter(pk=user.pk)
 
     def create_user(self, claims: dict[str, Any]) -> User:
@@ -88,12 +93,8 @@ class OfficialOIDCBackend(OIDCAuthenticationBackend):
                 return official.user
             if User.objects.filter(username=official.employee_code).exists():
                 return None
-            # TODO: staff.services.accounts.accounts_ensure once it exists.
-            user = User.objects.create_user(username=official.employee_code, email=official.email, password=None,
-                                            first_name=official.full_name[:150], is_active=True)  # unusable password
-            official.user = user
-            official.save(update_fields=["user"])
-        return user
+            accounts_ensure(officials=[official])  # as the roster import makes it: no password, not active yet
+        return official.user
 
     def _refuse(self, reason: StrOrPromise) -> QuerySet[User]:
         request = getattr(self, "request", None)

@@ -172,7 +172,9 @@ def test_a_used_link_says_so_and_offers_sign_in(client, invited, commits):
     again = client.get(path_of(link))
 
     assert again.status_code == 410 and again.context["problem"] == accounts.USED
-    assert 'href="/dang-nhap/"' in again.content.decode()
+    html = again.content.decode()
+    assert "đã được sử dụng" in html
+    assert 'href="/dang-nhap/"' in html and 'href="/quen-mat-khau/"' in html  # sign in, or a new link by mail
 
 
 def test_an_expired_link_says_so_and_sends_a_new_one_on_request(client, hr_a, ward_a, commits):

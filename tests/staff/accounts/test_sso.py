@@ -31,6 +31,7 @@ from django.test import override_settings
 from django.urls import clear_url_caches
 
 from staff.models import Official, OfficialStatus
+from staff.services.accounts import accounts_ensure
 from tests.processes import running
 
 pytestmark = pytest.mark.skipif(
@@ -246,6 +247,20 @@ def test_an_official_without_an_account_gets_one_at_the_first_sign_in(live_serve
     assert account is not None
     assert (account.username, account.email, account.first_name) == ("CB-B-1", "binh@example.invalid", binh.full_name)
     assert account.is_active and not account.has_usable_password()
+
+
+def test_an_account_the_roster_import_made_and_nobody_activated_opens_with_the_city_service(live_server, sso, binh):
+    accounts_ensure(officials=[binh])  # as the roster import leaves it: no password, not active
+    account = User.objects.get(pk=binh.user_id)
+    assert not account.is_active and not account.has_usable_password()
+
+    browser, landing = sign_in_with_the_city_service(live_server.url, sso, login="CB-B-1")
+
+    assert landing.path.startswith(MY_TRAINING)
+    assert signed_in(browser, live_server.url)
+    account.refresh_from_db()
+    assert account.is_active and not account.has_usable_password()  # opened; a password only if she sets one
+    assert User.objects.filter(username="CB-B-1").count() == 1
 
 
 def test_someone_the_roster_does_not_know_is_refused_in_vietnamese_and_nothing_is_created(live_server, sso, hai):
