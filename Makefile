@@ -43,10 +43,13 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-# Needs GNU gettext; the compiled catalog is committed so that nobody else does.
+# Needs GNU gettext; the compiled catalog is committed so that nobody else does. Translations of new
+# strings may wait in locale/fragments/*.po (one per piece of work, so that parallel work never edits the
+# same catalog); they are merged into locale/vi on the way.
 messages: install
-	$(BIN)/python manage.py makemessages -l vi --ignore=.venv --ignore=tests
-	$(BIN)/python manage.py compilemessages -l vi --ignore=.venv
+	$(BIN)/python manage.py makemessages -l vi --ignore=.venv --ignore=tests --ignore=node_modules
+	$(BIN)/python locale/merge_fragments.py
+	$(BIN)/python manage.py compilemessages -l vi --ignore=.venv --ignore=node_modules
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles test-artifacts
