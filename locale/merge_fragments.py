@@ -24,6 +24,11 @@ for fragment in sorted((LOCALE / "fragments").glob("*.po")):
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
         entry.previous_msgid = None
+        entry.previous_msgid_plural = None  # a lone "#| msgid_plural" left behind is a msgfmt syntax error
         filled += 1
+# A "#| msgid_plural" without its "#| msgid" (left by older runs) is a msgfmt syntax error: drop it.
+for entry in catalog:
+    if entry.previous_msgid_plural and not entry.previous_msgid:
+        entry.previous_msgid_plural = None
 catalog.save()
 print(f"{filled} translations filled from fragments")

@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from staff.access import AuthenticatedHttpRequest, get_in_scope_or_404, officials_managed_by, require_reporter
 from staff.admin.base import download_response
@@ -20,7 +21,7 @@ from staff.exports.records import PersonnelRecordExporter, TrainingRecordsExport
 from staff.exports.tasks import export_job_start
 from staff.models import AuditAction, ExportJob, ExportStatus
 from staff.pdf.records import personnel_record_pdf
-from staff.services.audit import audit_record
+from staff.services.audit import audit_record, audit_summary
 
 
 class RecordsFilterForm(ReportFilterForm):
@@ -40,9 +41,12 @@ def official_record(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> Fil
             buffer = io.BytesIO()  # one official's record: a few dozen rows
             rows = write_xlsx(exporter, buffer)
             data = buffer.getvalue()
-    summary = f"{official.full_name} ({official.employee_code})"
-    audit_record(user=request.user, action=AuditAction.RECORD_VIEW, obj=official, summary=summary)
-    audit_record(user=request.user, action=AuditAction.EXPORT, obj=official, summary=f"{exporter.name}: {summary}",
+    person = f"{official.full_name} ({official.employee_code})"
+    audit_record(user=request.user, action=AuditAction.RECORD_VIEW, obj=official,
+                 summary=audit_summary(gettext_noop("Personnel training record opened: %(person)s"), person=person))
+    audit_record(user=request.user, action=AuditAction.EXPORT, obj=official,
+                 summary=audit_summary(gettext_noop("Personnel training record exported (%(format)s): %(person)s"),
+                                       format=fmt.upper(), person=person),
                  kind=exporter.name, filters=exporter.filters(), format=fmt, rows=rows)
     mime = "application/pdf" if fmt == "pdf" else content_type("xlsx")
     return download_response(data, exporter.filename(fmt), mime)
@@ -66,7 +70,9 @@ def training_records(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     with translation.override(EXPORT_LANGUAGE):
         rows = write_export(exporter, scratch, filters["format"])
     scratch.seek(0)
-    audit_record(user=request.user, action=AuditAction.EXPORT, summary=f"{exporter.name}: {rows} rows",
+    audit_record(user=request.user, action=AuditAction.EXPORT,
+                 summary=audit_summary(gettext_noop("Training records exported: %(rows)s rows"),
+                                       rows=rows),
                  kind=exporter.name, filters=filters, rows=rows)
     return download_response(scratch, exporter.filename(filters["format"]), content_type(filters["format"]))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from wagtail.admin.views import generic
 
 from staff.access import AnyUser, units_in_scope
@@ -16,7 +17,7 @@ from staff.models import (
     Unit,
     UnitSuccession,
 )
-from staff.services.audit import audit_record
+from staff.services.audit import audit_record, audit_summary
 
 
 class UnitViewSet(ScopedModelViewSet):
@@ -62,7 +63,9 @@ class AuditedRoleCreateView(generic.CreateView):
     def save_instance(self):
         instance = super().save_instance()
         audit_record(user=self.request.user, action=AuditAction.ROLE_CHANGE, obj=instance,
-                     summary=f"+ {instance}", role=instance.role, unit=instance.unit.code,
+                     summary=audit_summary(gettext_noop("Role given: %(role)s"),
+                                           role=instance),
+                     role=instance.role, unit=instance.unit.code,
                      account=instance.user.get_username())
         return instance
 
@@ -72,7 +75,9 @@ class AuditedRoleEditView(generic.EditView):
         before = RoleAssignment.objects.select_related("unit").get(pk=self.object.pk)
         instance = super().save_instance()
         audit_record(user=self.request.user, action=AuditAction.ROLE_CHANGE, obj=instance,
-                     summary=f"{before} → {instance}", role=instance.role, unit=instance.unit.code,
+                     summary=audit_summary(gettext_noop("Role changed: %(before)s → %(after)s"),
+                                           before=before, after=instance),
+                     role=instance.role, unit=instance.unit.code,
                      before={"role": before.role, "unit": before.unit.code}, account=instance.user.get_username())
         return instance
 
@@ -80,7 +85,9 @@ class AuditedRoleEditView(generic.EditView):
 class AuditedRoleDeleteView(generic.DeleteView):
     def delete_action(self):
         audit_record(user=self.request.user, action=AuditAction.ROLE_CHANGE, obj=self.object,
-                     summary=f"− {self.object}", role=self.object.role, unit=self.object.unit.code,
+                     summary=audit_summary(gettext_noop("Role removed: %(role)s"),
+                                           role=self.object),
+                     role=self.object.role, unit=self.object.unit.code,
                      account=self.object.user.get_username(), removed=True)
         super().delete_action()
 

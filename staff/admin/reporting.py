@@ -11,7 +11,7 @@ from django.http import Http404, HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from staff.access import AuthenticatedHttpRequest, hr_units, is_city_hr, require_reporter
 from staff.admin.base import download_response
@@ -20,7 +20,7 @@ from staff.exports.reporting import report_filename, write_reform_xlsx
 from staff.models import AuditAction, Unit
 from staff.pdf.reporting import reform_report_pdf
 from staff.selectors.reporting import build_reform_report
-from staff.services.audit import audit_record
+from staff.services.audit import audit_record, audit_summary
 
 FIRST_YEAR = 2015
 MODE_AS_IT_WAS, MODE_MAPPED = "as_it_was", "mapped"
@@ -89,7 +89,9 @@ def reform_report(request: AuthenticatedHttpRequest) -> HttpResponseBase:
             buffer = io.BytesIO()
             write_reform_xlsx(report, buffer)
             data, mime = buffer.getvalue(), content_type("xlsx")
-    audit_record(user=request.user, action=AuditAction.EXPORT, summary=f"reform_report {filters['year']}",
+    audit_record(user=request.user, action=AuditAction.EXPORT,
+                 summary=audit_summary(gettext_noop("Administrative-reform report %(year)s exported"),
+                                       year=filters["year"]),
                  kind="reform_report", filters=filters, rows=len(report.lines),
                  participants=report.total.participants)
     return download_response(data, report_filename(report, filters["format"]), mime)

@@ -26,10 +26,11 @@ from django.db.models import Q, Sum
 from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from staff.auth.backends import resolve_user
 from staff.models import AuditAction, AuditEntry
-from staff.services.audit import audit_record
+from staff.services.audit import audit_record, audit_summary
 
 # The two sign-in forms, by URL name, as the audit log names them.
 SIGN_IN_FORMS = {"login": "site", "wagtailadmin_login": "admin"}
@@ -160,11 +161,30 @@ def audit_lockout(sender: Any, request: HttpRequest, username: str | None = None
     failures = getattr(request, "axes_failures_since_start", None)
     audit_record(
         user=None, action=AuditAction.LOCKOUT, obj=account,
-        summary=f"Sign-in locked after {failures} failed attempts: {' and '.join(locked) or 'sign-in'} "
-                f"(account {username or '-'}, address {ip_address or '-'}, {form} form)",
+        summary=audit_summary(LOCK_SUMMARIES[tuple(locked)], failures=failures, username=username or "–",
+                              address=ip_address or "–", form=FORM_LABELS.get(form, form)),
         event="locked", username=username, ip_address=ip_address or "", form=form, path=request.path,
         failures=failures, locked=locked,
     )
+
+
+FORM_LABELS = {"site": gettext_lazy("public sign-in"), "admin": gettext_lazy("admin sign-in")}
+
+# What a lock's audit line says, by what got locked (the account, the address, both; or neither any more).
+LOCK_SUMMARIES = {
+    ("account", "address"): gettext_noop(
+        "Sign-in locked after %(failures)s failed attempts: account %(username)s and address %(address)s "
+        "(%(form)s form)"),
+    ("account",): gettext_noop(
+        "Sign-in locked after %(failures)s failed attempts: account %(username)s (from address %(address)s, "
+        "%(form)s form)"),
+    ("address",): gettext_noop(
+        "Sign-in locked after %(failures)s failed attempts: address %(address)s (last account tried "
+        "%(username)s, %(form)s form)"),
+    (): gettext_noop(
+        "Sign-in refused after %(failures)s failed attempts (account %(username)s, address %(address)s, "
+        "%(form)s form)"),
+}
 
 
 def is_single_sign_on(request: HttpRequest, credentials: dict | None) -> bool:

@@ -21,6 +21,7 @@ from django.db.models import Q, QuerySet
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
 from django_tasks import task
 
 from staff.channels import Channel as MessageChannel
@@ -35,7 +36,7 @@ from staff.models import (
     Official,
     OfficialStatus,
 )
-from staff.services.audit import audit_record
+from staff.services.audit import audit_record, audit_summary
 
 BATCH = 500
 SEND_CHUNK = 100  # invitations marked sent per UPDATE, and between two progress updates of the batch
@@ -143,7 +144,9 @@ def invitations_start(*, by: User | None, officials: QuerySet[Official], channel
     selection = list(officials.order_by("pk").values_list("pk", flat=True))
     batch = InvitationBatch.objects.create(created_by=by, channel=channel, description=description[:300],
                                            status=BatchStatus.QUEUED, selection=selection)
-    audit_record(user=by, action=AuditAction.INVITATION, obj=batch, summary=f"Invitations: {description}",
+    audit_record(user=by, action=AuditAction.INVITATION, obj=batch,
+                 summary=audit_summary(gettext_noop("Invitations: %(selection)s"),
+                                       selection=description),
                  channel=channel, selected=len(selection))
     batch_id = batch.pk
     transaction.on_commit(lambda: send_invitation_batch.enqueue(batch_id=batch_id))
@@ -362,7 +365,8 @@ def account_activate(*, invitation: Invitation, password: str) -> User:
     now = timezone.now()
     Invitation.objects.filter(official=official, used_at__isnull=True).update(used_at=now,
                                                                                status=InvitationStatus.USED)
-    audit_record(user=user, action=AuditAction.ACCOUNT, obj=official, summary="Account activated from an invitation")
+    audit_record(user=user, action=AuditAction.ACCOUNT, obj=official,
+                 summary=audit_summary(gettext_noop("Account activated from an invitation")))
     return user
 
 
@@ -378,6 +382,7 @@ def invitation_renew(*, invitation: Invitation) -> Invitation | None:
     fresh.official = official
     _send_one(fresh, get_channel(fresh.channel))
     fresh.save(update_fields=["status", "sent_at", "provider_message_id", "error"])
-    audit_record(user=None, action=AuditAction.INVITATION, obj=official, summary="New activation link on request",
+    audit_record(user=None, action=AuditAction.INVITATION, obj=official,
+                 summary=audit_summary(gettext_noop("New activation link on request")),
                  channel=fresh.channel, status=fresh.status)
     return fresh

@@ -14,9 +14,10 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from staff.models import AuditAction, ExportJob, ExportStatus
-from staff.services.audit import audit_record
+from staff.services.audit import audit_record, audit_summary
 
 ERROR_LENGTH = 2000
 
@@ -46,12 +47,16 @@ def export_job_finish(*, job: ExportJob, stored_name: str, filename: str, rows: 
     ExportJob.objects.filter(pk=job.pk, status=ExportStatus.RUNNING).update(
         status=ExportStatus.DONE, file=stored_name, filename=filename, rows_done=rows, rows_total=rows,
         finished_at=timezone.now(), error="")
-    audit_record(user=job.user, action=AuditAction.EXPORT, obj=job, summary=f"{job.kind}: {rows} rows",
+    audit_record(user=job.user, action=AuditAction.EXPORT, obj=job,
+                 summary=audit_summary(gettext_noop("Export %(kind)s: %(rows)s rows"),
+                                       kind=job.kind, rows=rows),
                  kind=job.kind, filters=job.params, rows=rows, status=ExportStatus.DONE)
 
 
 def export_job_fail(*, job: ExportJob, error: str) -> None:
     ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.FAILED, file="", error=error[:ERROR_LENGTH],
                                                finished_at=timezone.now())
-    audit_record(user=job.user, action=AuditAction.EXPORT, obj=job, summary=f"{job.kind} failed",
+    audit_record(user=job.user, action=AuditAction.EXPORT, obj=job,
+                 summary=audit_summary(gettext_noop("Export %(kind)s failed"),
+                                       kind=job.kind),
                  kind=job.kind, filters=job.params, status=ExportStatus.FAILED)

@@ -10,9 +10,10 @@ from __future__ import annotations
 from axes.utils import reset
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from staff.models import AuditAction
-from staff.services.audit import audit_record
+from staff.services.audit import audit_record, audit_summary
 
 
 def lockout_clear(*, username: str, by: User) -> int:
@@ -27,7 +28,8 @@ def lockout_clear(*, username: str, by: User) -> int:
         if cleared:
             account = User.objects.filter(username=username).first()
             audit_record(user=by, action=AuditAction.LOCKOUT, obj=account,
-                         summary=f"Sign-in unlocked: account {username}",
+                         summary=audit_summary(gettext_noop("Sign-in unlocked: account %(username)s"),
+                                               username=username),
                          event="unlocked", username=username, rows=cleared)
     return cleared
 
@@ -39,6 +41,8 @@ def lockout_clear_address(*, ip_address: str, by: User) -> int:
     with transaction.atomic():
         cleared = int(reset(ip=ip_address))
         if cleared:
-            audit_record(user=by, action=AuditAction.LOCKOUT, summary=f"Sign-in unlocked: address {ip_address}",
+            audit_record(user=by, action=AuditAction.LOCKOUT,
+                         summary=audit_summary(gettext_noop("Sign-in unlocked: address %(address)s"),
+                                               address=ip_address),
                          event="unlocked", ip_address=ip_address, rows=cleared)
     return cleared

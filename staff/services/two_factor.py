@@ -15,11 +15,12 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils.translation import gettext_noop
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from staff.models import AuditAction
-from staff.services.audit import audit_record
+from staff.services.audit import audit_record, audit_summary
 
 RECOVERY_CODE_COUNT = 10
 APP_DEVICE_NAME = "authenticator"
@@ -104,7 +105,9 @@ def totp_device_confirm(*, device: Any, token: str) -> CodeCheck:
         TOTPDevice.objects.filter(user=user, confirmed=False).delete()
         codes = _new_recovery_codes(user)
         audit_record(user=user, action=AuditAction.TWO_FACTOR, obj=user,
-                     summary=f"{user.username}: authenticator app set up", event="setup",
+                     summary=audit_summary(gettext_noop("%(username)s: authenticator app set up"),
+                                           username=user.username),
+                     event="setup",
                      recovery_codes=len(codes))
     return CodeCheck(device=locked, recovery_codes=codes)
 
@@ -126,7 +129,9 @@ def second_factor_verify(*, user: User, token: str) -> CodeCheck:
             return check
         left = recovery.token_set.count()
         audit_record(user=user, action=AuditAction.TWO_FACTOR, obj=user,
-                     summary=f"{user.username}: recovery code used, {left} left", event="recovery_code_used",
+                     summary=audit_summary(gettext_noop("%(username)s: recovery code used, %(left)s left"),
+                                           username=user.username, left=left),
+                     event="recovery_code_used",
                      recovery_codes_left=left)
     return CodeCheck(device=recovery, recovery_codes_left=left)
 
@@ -142,7 +147,9 @@ def recovery_codes_renew(*, user: User, token: str) -> CodeCheck:
             return check
         codes = _new_recovery_codes(user)
         audit_record(user=user, action=AuditAction.TWO_FACTOR, obj=user,
-                     summary=f"{user.username}: new recovery codes", event="recovery_codes_renewed",
+                     summary=audit_summary(gettext_noop("%(username)s: new recovery codes"),
+                                           username=user.username),
+                     event="recovery_codes_renewed",
                      recovery_codes=len(codes))
     return CodeCheck(device=app, recovery_codes=codes)
 
@@ -157,7 +164,9 @@ def second_factors_reset(*, user: User, by: User, reason: str = "") -> int:
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()  # their tokens go with them (CASCADE)
         audit_record(user=by, action=AuditAction.TWO_FACTOR, obj=user,
-                     summary=f"{user.username}: second factor reset by {by.username}", event="reset",
+                     summary=audit_summary(gettext_noop("%(username)s: second factor reset by %(by)s"),
+                                           username=user.username, by=by.username),
+                     event="reset",
                      username=user.username, apps_removed=apps, recovery_devices_removed=recovery,
                      reason=reason[:300])
     return apps + recovery

@@ -11,6 +11,7 @@ import io
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse
 from django.utils import translation
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET
 
 from staff.access import AuthenticatedHttpRequest, own_official_or_404
@@ -18,7 +19,7 @@ from staff.exports.base import content_type, write_xlsx
 from staff.exports.records import PersonnelRecordExporter
 from staff.models import AuditAction
 from staff.pdf.records import personnel_record_pdf
-from staff.services.audit import audit_record
+from staff.services.audit import audit_record, audit_summary
 
 
 def _download(request: AuthenticatedHttpRequest, fmt: str) -> FileResponse:
@@ -33,7 +34,9 @@ def _download(request: AuthenticatedHttpRequest, fmt: str) -> FileResponse:
             rows = write_xlsx(exporter, buffer)
             data = buffer.getvalue()
     audit_record(user=request.user, action=AuditAction.EXPORT, obj=official,
-                 summary=f"{exporter.name}: {official.employee_code} (own record)", kind=exporter.name,
+                 summary=audit_summary(gettext_noop("Own personnel training record downloaded: %(code)s"),
+                                       code=official.employee_code),
+                 kind=exporter.name,
                  filters=exporter.filters(), format=fmt, rows=rows)
     mime = "application/pdf" if fmt == "pdf" else content_type("xlsx")
     return FileResponse(io.BytesIO(data), as_attachment=True, filename=exporter.filename(fmt), content_type=mime)

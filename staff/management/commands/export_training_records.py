@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
+from django.utils.translation import gettext_noop
 
 from staff.exports.base import FORMATS, atomic_file, write_export
 from staff.exports.records import TrainingRecordsExporter
 from staff.management.commands._output import output_path
 from staff.models import AuditAction, Unit
-from staff.services.audit import audit_record
+from staff.services.audit import audit_record, audit_summary
 
 
 class Command(BaseCommand):
@@ -40,6 +41,8 @@ class Command(BaseCommand):
         exporter = TrainingRecordsExporter(year=year, unit=found, mapped=mapped)
         with translation.override(language), atomic_file(target) as stream:
             rows = write_export(exporter, stream, fmt)
-        audit_record(user=None, action=AuditAction.EXPORT, summary=f"{exporter.name}: {rows} rows (command)",
+        audit_record(user=None, action=AuditAction.EXPORT,
+                     summary=audit_summary(gettext_noop("Training records exported by command: %(rows)s rows"),
+                                           rows=rows),
                      kind=exporter.name, filters=exporter.filters(), rows=rows, output=str(target))
         self.stdout.write(f"{rows} rows written to {target}")

@@ -10,13 +10,14 @@ import io
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
+from django.utils.translation import gettext_noop
 
 from staff.exports.reporting import write_reform_xlsx
 from staff.management.commands._output import output_path, write_atomically
 from staff.models import AuditAction, Unit
 from staff.pdf.reporting import reform_report_pdf
 from staff.selectors.reporting import build_reform_report
-from staff.services.audit import audit_record
+from staff.services.audit import audit_record, audit_summary
 
 
 class Command(BaseCommand):
@@ -48,7 +49,9 @@ class Command(BaseCommand):
                 write_reform_xlsx(report, buffer)
                 data = buffer.getvalue()
         write_atomically(target, data)  # a small report: built in memory, renamed into place
-        audit_record(user=None, action=AuditAction.EXPORT, summary=f"reform_report {year} (command)",
+        audit_record(user=None, action=AuditAction.EXPORT,
+                     summary=audit_summary(gettext_noop("Administrative-reform report %(year)s exported by command"),
+                                           year=year),
                      kind="reform_report", filters={"year": year, "unit": unit, "mapped": mapped, "format": format},
                      rows=len(report.lines), participants=report.total.participants, output=str(target))
         self.stdout.write(f"{report.total.participants} participants, {report.total.periods} periods: {target}")
