@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run worker test browser-test install lint typecheck migrate messages clean
+.PHONY: run worker test browser-test install lint typecheck migrate messages screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,3 +53,7 @@ messages: install
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles test-artifacts
+
+# The screenshot set of the staff screens in docs/screenshots/ (demo data in a throwaway database).
+screenshots: install
+	$(BIN)/python -m tests.screenshots
