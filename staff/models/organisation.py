@@ -11,6 +11,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 UNIT_CODE_RE = re.compile(r"^[A-Za-z0-9._-]+$")
 
@@ -149,7 +150,7 @@ class UnitSuccession(models.Model):
 class Role(models.TextChoices):
     CITY_HR = "city_hr", _("City HR (Department of Home Affairs)")
     UNIT_HR = "unit_hr", _("Unit HR officer")
-    ORGANIZER = "organizer", _("Organizer")
+    ORGANIZER = "organizer", pgettext_lazy("role", "Organizer")  # the person, not the unit that runs a course
 
 
 class RoleAssignment(models.Model):

@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "training_site.middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Typed text composed to NFC before any form, filter or search reads it (courses/text.py says why).
+    "courses.text.NFCInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -196,12 +198,17 @@ LOGOUT_REDIRECT_URL = "/"
 # Vietnamese first, English second. Dates read dd/mm/yyyy in both (training_site/formats).
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project's own catalog first (makemessages writes it), then our Vietnamese for Wagtail's and Django's own
+# messages, which their packaged catalogs leave mostly untranslated (`manage.py untranslated` lists the gaps).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "packages"]
 FORMAT_MODULE_PATH = ["training_site.formats"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
 WAGTAIL_CONTENT_LANGUAGES = [("vi", "Tiếng Việt")]
+# ASCII page URLs ("/khoa-hoc/ky-nang-so/", not "/khoa-hoc/k%E1%BB%B9-…"); Vietnamese letters, đ included,
+# are transliterated by courses/models/slugs.py on the server and in the editor. Existing slugs are kept.
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 
 STATIC_URL = "/static/"
@@ -237,6 +244,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "dao-tao@example.invalid")
 
 WAGTAIL_SITE_NAME = "Bồi dưỡng CBCC"
 WAGTAILADMIN_BASE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# No Gravatar: staff avatars would be fetched from a foreign service (and show as a broken image offline).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 
 # Search folds Vietnamese (courses/search.py): the query and the indexed text both lose diacritics
