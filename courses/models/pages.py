@@ -39,9 +39,10 @@ from .reference import (
     Skill,
     WorkshopKind,
 )
+from .slugs import AsciiSlugMixin
 
 
-class HomePage(Page):
+class HomePage(AsciiSlugMixin, Page):
     """The site's front page: what the platform is, and the next sessions with seats."""
 
     intro = RichTextField(_("introduction"), blank=True)
@@ -63,7 +64,7 @@ class HomePage(Page):
         return context
 
 
-class CatalogPage(Page):
+class CatalogPage(AsciiSlugMixin, Page):
     """The public course catalog: every live course and workshop below it, with facets and search."""
 
     intro = RichTextField(_("introduction"), blank=True)
@@ -91,7 +92,7 @@ class CatalogPage(Page):
         return context
 
 
-class TrainingPage(Page):
+class TrainingPage(AsciiSlugMixin, Page):
     """What every offering in the catalog shares: a course, a workshop, later an exchange.
 
     Concrete (multi-table) so that sessions, filters and the catalog address all kinds at once.

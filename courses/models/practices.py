@@ -26,6 +26,8 @@ from courses.blocks import PracticeBodyBlock
 from courses.paging import query_without_page
 from courses.text import fold, stream_text
 
+from .slugs import AsciiSlugMixin
+
 
 class AdoptionStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
@@ -43,7 +45,7 @@ class PrefetchedTagsField(APISerializerField):
         return sorted(tag.name for tag in value.all())
 
 
-class PracticeIndexPage(Page):
+class PracticeIndexPage(AsciiSlugMixin, Page):
     """The public index of best practices, with facets and the folded search."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
@@ -78,7 +80,7 @@ class PracticeTag(TaggedItemBase):
     content_object = ParentalKey("courses.BestPracticePage", on_delete=models.CASCADE, related_name="tagged_items")
 
 
-class BestPracticePage(Page):
+class BestPracticePage(AsciiSlugMixin, Page):
     """A way of working one unit found and others may replicate: the problem, how it works, its results."""
 
     summary = models.TextField(_("summary"), max_length=600)

@@ -33,7 +33,7 @@ UPLOAD_MAX_AGE = 6 * 3600  # a dry run left open longer than this must be upload
 
 class UploadForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("File (XLSX or CSV)"),
-                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}))
+                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,.txt,.tsv"}))
 
 
 

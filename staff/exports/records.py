@@ -47,7 +47,8 @@ class PersonnelRecordExporter(Exporter):
         return [
             (_("Full name"), official.full_name),
             (_("Employee code"), official.employee_code),
-            (_("Date of birth"), official.date_of_birth.strftime("%d/%m/%Y") if official.date_of_birth else ""),
+            # A date, not its text: the XLSX gets a date cell, CSV and PDF write it dd/mm/yyyy.
+            (_("Date of birth"), official.date_of_birth or ""),
             (_("Unit"), official.unit_name),
             (_("Rank"), str(official.rank) if official.rank_id else ""),
             (_("Job position"), official.job_position),

@@ -15,7 +15,8 @@ from courses.models import CredentialType, ProgrammeType
 from staff.exports.base import choice_labels
 from staff.models import AdoptionStatus, Category
 from staff.selectors.reporting import CATEGORIES, CREDENTIALS, Counts, ReformReport
-from training_site.spreadsheets import set_text
+from training_site.formats.numbers import PERCENT_FORMAT, percent
+from training_site.spreadsheets import DATE_FORMAT, set_text
 
 THIN = Side(style="thin", color="888888")
 
@@ -42,7 +43,16 @@ def report_filename(report: ReformReport, fmt: str) -> str:
 
 
 def share_text(share: float | None) -> str:
-    return f"{share * 100:.1f}%" if share is not None else "–"
+    """A share as the PDF and the screen write it: "9,0%" in Vietnamese."""
+    return percent(share)
+
+
+def _put_share(sheet: Worksheet, row: int, column: int, share: float | None, **options: Any) -> Cell:
+    """A share as a number cell shown as a percentage, so that it can be sorted, summed and charted; an
+    unknown share (no officials) an empty cell, not the text "–"."""
+    cell = _put(sheet, row, column, share, **options)
+    cell.number_format = PERCENT_FORMAT
+    return cell
 
 
 def _put(sheet: Worksheet, row: int, column: int, value: Any, *, bold: bool = False, border: bool = True) -> Cell:
@@ -117,9 +127,13 @@ def _summary_sheet(workbook: Workbook, report: ReformReport) -> None:
         _put(sheet, row, column, value, bold=True)
     row += 2
     _put(sheet, row, 1, _("Share meeting the yearly requirement"), bold=True)
-    _put(sheet, row, 2, f"{share_text(report.share)} ({report.meeting}/{report.officials})")
-    _put(sheet, row + 1, 1, _("Best-practice sessions held"), bold=True)
-    _put(sheet, row + 1, 2, report.exchange_sessions)
+    _put_share(sheet, row, 2, report.share)
+    _put(sheet, row + 1, 1, _("Meeting the requirement"), bold=True)
+    _put(sheet, row + 1, 2, report.meeting)
+    _put(sheet, row + 2, 1, _("Officials"), bold=True)
+    _put(sheet, row + 2, 2, report.officials)
+    _put(sheet, row + 3, 1, _("Best-practice sessions held"), bold=True)
+    _put(sheet, row + 3, 2, report.exchange_sessions)
 
 
 def _unit_sheet(workbook: Workbook, report: ReformReport) -> None:
@@ -129,9 +143,10 @@ def _unit_sheet(workbook: Workbook, report: ReformReport) -> None:
               _("Officials"), _("Meeting the requirement"), _("Share meeting the yearly requirement")]
     sheet = _sheet(workbook, _("By unit"), report, header, [18, 40] + [12] * (len(header) - 2))
     for row, line in enumerate(report.units, start=HEADER_ROW + 1):
-        values = [line.code, line.name, *_count_cells(line), line.officials, line.meeting, share_text(line.share)]
+        values = [line.code, line.name, *_count_cells(line), line.officials, line.meeting]
         for column, value in enumerate(values, start=1):
             _put(sheet, row, column, value)
+        _put_share(sheet, row, len(values) + 1, line.share)
 
 
 def _plan_sheet(workbook: Workbook, report: ReformReport) -> None:
@@ -165,7 +180,7 @@ def _exchange_sessions_sheet(workbook: Workbook, report: ReformReport) -> None:
         for column, value in enumerate(values, start=1):
             cell = _put(sheet, row, column, value)
             if column in (4, 5):
-                cell.number_format = "DD/MM/YYYY"
+                cell.number_format = DATE_FORMAT
 
 
 def adoption_labels() -> list[tuple[str, str]]:
@@ -187,7 +202,7 @@ def _replication_sheet(workbook: Workbook, report: ReformReport) -> None:
         for column, value in enumerate(values, start=1):
             cell = _put(sheet, row, column, value)
             if column in (4, 5):
-                cell.number_format = "DD/MM/YYYY"
+                cell.number_format = DATE_FORMAT
     row += 1
     _put(sheet, row, 1, _("Total"), bold=True)
     _put(sheet, row, 2, _("%(n)s exchanges") % {"n": len(section.sessions)}, bold=True)

@@ -14,6 +14,7 @@ from typing import IO, Any, TypeAlias
 from django.contrib.auth.models import User
 from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from courses.models import CourseSession
 from courses.text import fold
@@ -25,7 +26,7 @@ from staff.imports.sheets import ATTENDANCE_CODE, ATTENDANCE_NAME, ATTENDANCE_RE
 from staff.models import Attendance, AuditAction, Enrollment, EnrollmentStatus
 from staff.selectors.enrollment import class_participants_of
 from staff.services.attendance import attendance_bulk_import, enrollment_set_result
-from staff.services.audit import audit_record
+from staff.services.audit import audit_record, audit_summary
 
 # Presence by (enrollment id, day).
 Marks: TypeAlias = dict[tuple[int, dt.date], bool]
@@ -69,7 +70,8 @@ def attendance_import(stream: IO[bytes], filename: str, *, session: CourseSessio
                 for enrollment, result in results:
                     enrollment_set_result(enrollment=enrollment, result=result, by=user)
                 audit_record(user=user, action=AuditAction.IMPORT, obj=session,
-                             summary=f"Attendance import: {filename}"[:300], file_sha256=report.sha256,
+                             summary=audit_summary(gettext_noop("Attendance import: %(file)s"), file=filename),
+                             file_sha256=report.sha256,
                              rows=len(report.rows), updated=report.updated, unchanged=report.unchanged,
                              present_marks=present, results=len(results), filename=filename)
                 report.applied = True

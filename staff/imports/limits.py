@@ -9,6 +9,7 @@ first), so the declared sizes are real bounds. Row and column limits are enforce
 
 from __future__ import annotations
 
+import codecs
 import zipfile
 from dataclasses import dataclass
 from typing import IO
@@ -19,6 +20,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 
 ACCEPTED_EXTENSIONS = ("xlsx", "csv")
+# Read like CSV: Excel's "Unicode Text" is tab-separated UTF-16 saved as .txt (.tsv by other tools).
+TEXT_EXTENSIONS = ("txt", "tsv")
 # Formats that can carry macros or that openpyxl cannot read safely; refused by name before opening.
 REFUSED_EXTENSIONS = ("xlsm", "xltm", "xlsb", "xls", "xla", "xlam")
 # Only entries this large are judged by their ratio: tiny XML parts compress very well and are harmless.
@@ -63,14 +66,16 @@ def ensure_defusedxml() -> None:
 
 
 def file_kind(filename: str) -> str:
-    """'xlsx' or 'csv' from the file name; anything else is refused."""
+    """'xlsx' or 'csv' (CSV, or tab-separated text) from the file name; anything else is refused."""
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if extension in REFUSED_EXTENSIONS:
         raise ImportRefusedError(_("Macro-enabled or old-format Excel files (.%(ext)s) are not accepted. "
                               "Save the sheet as .xlsx (Excel Workbook) or .csv and upload it again.")
                             % {"ext": extension})
+    if extension in TEXT_EXTENSIONS:
+        return "csv"
     if extension not in ACCEPTED_EXTENSIONS:
-        raise ImportRefusedError(_("Only .xlsx and .csv files can be imported."))
+        raise ImportRefusedError(_("Only .xlsx and .csv files (or Excel's “Unicode Text” .txt) can be imported."))
     return extension
 
 
@@ -100,8 +105,13 @@ def check_upload(stream: IO[bytes], filename: str, *, limits: UploadLimits | Non
         _check_xlsx(stream, limits)
     else:
         head = stream.read(8192)
-        if b"\x00" in head or head.startswith(b"PK\x03\x04"):
-            raise ImportRefusedError(_("The file is not a CSV text file in UTF-8."))
+        if head.startswith(b"PK\x03\x04"):
+            raise ImportRefusedError(_("The file is an Excel workbook or another zip file, not CSV text. Save it "
+                                       "as .xlsx and upload that, or save it as “CSV UTF-8 (Comma delimited)”."))
+        # UTF-16 text (Excel's "Unicode Text") is full of zero bytes and is read through its byte-order mark.
+        if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            raise ImportRefusedError(_("The file is not a CSV text file in UTF-8. In Excel choose “CSV UTF-8 "
+                                       "(Comma delimited)” or “Unicode Text” when saving."))
     stream.seek(0)
     return kind
 

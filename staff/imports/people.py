@@ -19,6 +19,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from staff.access import HR_ROLES, units_in_scope
 from staff.imports import fields as f
@@ -29,7 +30,7 @@ from staff.models import MAJORITY_ETHNICITY, AuditAction, Official, OfficialStat
 from staff.personal_id import check_against
 from staff.selectors.organisation import successor_map, units_valid_on
 from staff.services.accounts import accounts_for_import
-from staff.services.audit import audit_record
+from staff.services.audit import audit_record, audit_summary
 from staff.services.people import OfficialChange, officials_bulk_upsert
 
 CHUNK = 1000  # codes per "IN (...)" query: stays under every database's parameter limit
@@ -40,9 +41,13 @@ PLAIN_FIELDS = ("full_name", "personal_id", "date_of_birth", "gender", "ethnicit
 @dataclass
 class _Parsed:
     row: int
-    values: dict[str, Any]
-    unit: Unit  # resolved: valid today (a former unit's successor) and in the user's scope
+    values: dict[str, Any]  # the cells that parsed; a cell in error is absent
+    unit: Unit | None  # resolved: valid today (a former unit's successor) and in the user's scope
     note: str = ""
+    # The row has an error already: it is still checked further (scope, duplicates, new-official
+    # columns) so that one dry run lists every problem of the file, but it is never planned.
+    rejected: bool = False
+    failed: set[str] = field(default_factory=set)  # the keys of the cells in error
 
 
 @dataclass
@@ -91,7 +96,8 @@ def _apply(plan: _Plan, report: ImportReport, *, user: User | None, today: dt.da
     report.accounts_created, report.accounts_closed = accounts.created, accounts.deactivated
     stamps = [official.created_at for official, _unit in plan.new]
     entry = audit_record(
-        user=user, action=AuditAction.IMPORT, summary=f"Roster import: {report.filename}"[:300],
+        user=user, action=AuditAction.IMPORT,
+        summary=audit_summary(gettext_noop("Roster import: %(file)s"), file=report.filename),
         file_sha256=report.sha256, created=report.created, updated=report.updated, unchanged=report.unchanged,
         filename=report.filename, accounts_created=accounts.created, accounts_linked=accounts.linked,
         accounts_closed=accounts.deactivated,
@@ -122,14 +128,16 @@ class _Planner:
         missing = [column.header for column in f.COLUMNS if column.required and column.key not in sheet.headers]
         if missing:
             raise ImportRefusedError(_("Required columns are missing: %(columns)s.") % {"columns": ", ".join(missing)})
+        # One pass reports every problem of the file: a row with a bad cell is still checked for its unit,
+        # its scope and its duplicates, so that fixing the file once is enough.
         parsed: list[_Parsed] = []
         first_row: dict[str, int] = {}
         first_id_row: dict[str, int] = {}
         for row in sheet.rows:
             item = self._parse(row)
-            if item is None:
-                continue
-            code = item.values["employee_code"]
+            code = item.values.get("employee_code")
+            if not code:
+                continue  # reported by _parse; without a code the row can be matched with nothing
             if code in first_row:
                 self.error(row.number, "employee_code", _("Employee code %(code)s also appears on row %(row)s.")
                            % {"code": code, "row": first_row[code]})
@@ -138,7 +146,7 @@ class _Planner:
             if personal_id and personal_id in first_id_row:
                 self.error(row.number, "personal_id", _("This personal identification number also appears on row "
                                                         "%(row)s.") % {"row": first_id_row[personal_id]})
-                continue
+                item.rejected = True
             first_row[code] = row.number
             if personal_id:
                 first_id_row[personal_id] = row.number
@@ -162,9 +170,10 @@ class _Planner:
         header = self.headers.get(key, f.COLUMN_BY_KEY[key].header if key in f.COLUMN_BY_KEY else "")
         self.report.errors.append(RowError(row, header, message))
 
-    def _parse(self, row: Row) -> _Parsed | None:
+    def _parse(self, row: Row) -> _Parsed:
+        """Every cell of the row parsed, each problem reported; the unit resolved whenever its cell is."""
         values: dict[str, Any] = {}
-        failed = False
+        failed: set[str] = set()
         parsers: dict[str, Callable[[Any], Any]] = {
             "date_of_birth": partial(f.parse_birth_date, today=self.today), "gender": f.parse_gender,
             "category": f.parse_category, "status": f.parse_status, "email": f.parse_email,
@@ -176,24 +185,25 @@ class _Planner:
                 values[key] = parse(row.values[key])
             except f.CellError as exc:
                 self.error(row.number, key, str(exc))
-                failed = True
+                failed.add(key)
         for column in f.COLUMNS:
-            if column.required and not failed and not values.get(column.key):
+            if column.required and column.key not in failed and not values.get(column.key):
                 self.error(row.number, column.key, _("This cell must be filled in."))
-                failed = True
-        if not failed and values.get("personal_id"):
+                failed.add(column.key)
+        if values.get("personal_id") and not failed & {"gender", "date_of_birth"}:
             problem = check_against(values["personal_id"], gender=values.get("gender"),
                                     date_of_birth=values.get("date_of_birth"))
             if problem:
                 self.error(row.number, "personal_id", problem)
-                failed = True
-        if failed:
-            return None
-        resolved = self._resolve_unit(row.number, values["unit"])
-        if resolved is None:
-            return None
-        unit, note = resolved
-        return _Parsed(row=row.number, values=values, unit=unit, note=note)
+                failed.add("personal_id")
+        item = _Parsed(row=row.number, values=values, unit=None, rejected=bool(failed), failed=failed)
+        if values.get("unit"):
+            resolved = self._resolve_unit(row.number, values["unit"])
+            if resolved is None:
+                item.rejected = True
+            else:
+                item.unit, item.note = resolved
+        return item
 
     def _rank(self, value: Any) -> Rank | None:
         code = f.text(value)
@@ -237,7 +247,7 @@ class _Planner:
                 if code != item.values["employee_code"]:
                     self.error(item.row, "personal_id", _("This personal identification number belongs to another "
                                                           "official on the roster."))
-                    parsed.remove(item)
+                    item.rejected = True
 
     def _existing(self, codes: list[str]) -> dict[str, Official]:
         found: dict[str, Official] = {}
@@ -255,10 +265,10 @@ class _Planner:
 
     def _plan_new(self, item: _Parsed, plan: _Plan) -> None:
         values = item.values
-        missing = [key for key in ("gender", "category") if not values.get(key)]
+        missing = [key for key in ("gender", "category") if not values.get(key) and key not in item.failed]
         for key in missing:
             self.error(item.row, key, _("Required for a new official."))
-        if missing:
+        if missing or item.rejected or item.unit is None:
             return
         official = Official(employee_code=values["employee_code"], full_name=values["full_name"],
                             ethnicity=values.get("ethnicity") or MAJORITY_ETHNICITY,
@@ -277,6 +287,8 @@ class _Planner:
         if self.scope is not None and official.unit_id not in self.scope:
             # Say nothing about the official: their data is not this user's to see.
             self.error(item.row, "employee_code", _("This employee code belongs to another unit."))
+            return
+        if item.rejected or item.unit is None:
             return
         names = self._set_changed_fields(item.values, official)
         move_to = item.unit if item.unit.pk != official.unit_id else None

@@ -7,6 +7,7 @@ read-only sheet is quadratic). Headers are matched after folding (courses.text.f
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -17,7 +18,7 @@ from typing import IO, Any
 import openpyxl
 from django.utils.translation import gettext as _
 
-from courses.text import fold
+from courses.text import fold, nfc
 from staff.imports.limits import ImportRefusedError, UploadLimits
 
 # A header maps to a canonical key, or to None when the column is not ours.
@@ -59,8 +60,9 @@ class Sheet:
 
 
 def _clean(value: Any) -> Any:
+    """A cell's value: text stripped and composed (NFC, courses.text says why), an empty one None."""
     if isinstance(value, str):
-        value = value.strip()
+        value = nfc(value.strip())
         return value or None
     return value
 
@@ -91,17 +93,34 @@ def _xlsx_rows(stream: IO[bytes], limits: UploadLimits) -> Iterator[tuple[int, l
         workbook.close()
 
 
-def _csv_rows(stream: IO[bytes], limits: UploadLimits) -> Iterator[tuple[int, list[Any]]]:
+def _csv_text(data: bytes) -> str:
+    """The text of a CSV or tab-separated file: UTF-8 (with or without Excel's byte-order mark), or
+    UTF-16 with its byte-order mark, which is what Excel's "Unicode Text" (.txt) writes."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")  # the codec reads the byte-order mark and drops it
+        except UnicodeDecodeError as exc:
+            raise ImportRefusedError(_("The text file says it is UTF-16 but cannot be read as such. In Excel "
+                                       "choose “CSV UTF-8 (Comma delimited)” when saving.")) from exc
     try:
         # utf-8-sig drops the byte-order mark Excel writes in front of "CSV UTF-8" files.
-        text = stream.read().decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ImportRefusedError(_("The CSV file is not in UTF-8. In Excel choose “CSV UTF-8 (Comma delimited)” "
-                              "when saving.")) from exc
-    first_line = text.split("\n", 1)[0]
-    # Excel in a Vietnamese locale writes ";" between fields (the comma is the decimal separator).
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+                                   "when saving.")) from exc
+
+
+def _delimiter(first_line: str) -> str:
+    """Tab for Excel's "Unicode Text"; ";" from Excel in a Vietnamese locale (the comma is the decimal
+    separator there); else ","."""
+    counts = {delimiter: first_line.count(delimiter) for delimiter in ("\t", ";", ",")}
+    best = max(counts, key=lambda delimiter: counts[delimiter])
+    return best if counts[best] else ","
+
+
+def _csv_rows(stream: IO[bytes], limits: UploadLimits) -> Iterator[tuple[int, list[Any]]]:
+    text = _csv_text(stream.read())
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text.split("\n", 1)[0]))
     try:
         yield from enumerate(reader, start=1)
     except csv.Error as exc:
@@ -132,13 +151,13 @@ def read_sheet(stream: IO[bytes], kind: str, *, resolve: HeaderResolver, limits:
             continue
         key = resolve(value)
         if key is None:
-            unknown.append(str(value).strip())
+            unknown.append(nfc(str(value).strip()))
             continue
         if key in positions:
             raise ImportRefusedError(_("Columns “%(first)s” and “%(second)s” mean the same thing; keep only one.")
-                                % {"first": headers[key], "second": str(value).strip()})
+                                % {"first": headers[key], "second": nfc(str(value).strip())})
         positions[key] = position
-        headers[key] = str(value).strip() if not hasattr(value, "strftime") else value.strftime("%d/%m/%Y")
+        headers[key] = nfc(str(value).strip()) if not hasattr(value, "strftime") else value.strftime("%d/%m/%Y")
     return Sheet(headers=headers, rows=_data_rows(raw, positions, limits), unknown=unknown)
 
 

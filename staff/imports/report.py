@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import IO
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 # Screens and terminals show this many problems; the counts always cover the whole file.
@@ -21,7 +22,7 @@ class RowError:
 
     def __str__(self) -> str:
         if self.row is None:
-            return self.message
+            return _("The file: %(message)s") % {"message": self.message}
         if not self.column:
             return _("Row %(row)s: %(message)s") % {"row": self.row, "message": self.message}
         return _("Row %(row)s, column “%(column)s”: %(message)s") % {
@@ -75,6 +76,11 @@ class ImportReport:
         return self.count(UNCHANGED)
 
     @property
+    def file_errors(self) -> list[RowError]:
+        """Problems with the whole file (refused before or while reading it), not with one row."""
+        return [error for error in self.errors if error.row is None]
+
+    @property
     def error_rows(self) -> list[int]:
         return sorted({error.row for error in self.errors if error.row is not None})
 
@@ -86,8 +92,17 @@ class ImportReport:
         counts = {"created": self.created, "updated": self.updated, "unchanged": self.unchanged,
                   "file": self.filename}
         if not self.ok:
-            return _("%(file)s: %(errors)s problems in %(rows)s rows; nothing was imported.") % {
-                "file": self.filename, "errors": len(self.errors), "rows": len(self.error_rows)}
+            parts = []
+            rows = self.error_rows
+            if rows:
+                row_errors = len(self.errors) - len(self.file_errors)
+                parts.append(_("%(problems)s in %(rows)s.") % {
+                    "problems": ngettext("%(n)s problem", "%(n)s problems", row_errors) % {"n": row_errors},
+                    "rows": ngettext("%(n)s row", "%(n)s rows", len(rows)) % {"n": len(rows)}})
+            # A refused file has no rows to count: say what is wrong with it, never "1 problem in 0 rows".
+            parts.extend(str(error) for error in self.file_errors)
+            return _("%(file)s: nothing was imported. %(problems)s") % {
+                "file": self.filename or _("The upload"), "problems": " ".join(parts)}
         if self.applied:
             text = _("%(file)s imported: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.") % counts
             if self.accounts_created or self.accounts_closed:
