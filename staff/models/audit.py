@@ -18,6 +18,7 @@ class AuditAction(models.TextChoices):
     INVITATION = "invitation", _("Invitations sent")
     LOCKOUT = "lockout", _("Sign-in locked or unlocked")
     TWO_FACTOR = "two_factor", _("Second factor set up or reset")
+    ATTENDANCE_CORRECTION = "attendance_edit", _("Attendance of a closed class corrected")
 
 
 class AuditEntry(models.Model):

@@ -13,11 +13,16 @@ import calendar
 import datetime as dt
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from django_tasks import task
 
 from courses.models import CredentialType
 from staff.access import acting_user
@@ -31,8 +36,10 @@ from staff.models import (
     EnrollmentStatus,
     Unit,
 )
+from staff.notifications import _language as notification_language
+from staff.notifications import _render as render_mail
 from staff.notifications import notify, notify_certificate_expiring
-from staff.services.audit import audit_record
+from staff.services.audit import audit_record, audit_summary
 
 # Days before expiry at which the official is reminded, loosest first.
 REMINDER_DAYS = (90, 30, 7)
@@ -117,7 +124,8 @@ def certificate_issue(*, enrollment: Enrollment, by: User | None, issued_on: dt.
             certificate = _create(enrollment, organizer=organizer, by=by, issued_on=issued_on,
                                   expires_on=add_months(issued_on, months) if months else None)
             audit_record(user=by, action=AuditAction.CERTIFICATE_ISSUE, obj=certificate,
-                         summary=f"{certificate.serial} – {enrollment.official.full_name}")
+                         summary=audit_summary(gettext_noop("Certificate %(serial)s issued to %(name)s"),
+                                               serial=certificate.serial, name=enrollment.official.full_name))
             if send_notification:
                 notify("certificate_issued", enrollment)
     except IntegrityError:
@@ -130,8 +138,11 @@ def certificate_issue(*, enrollment: Enrollment, by: User | None, issued_on: dt.
     return certificate
 
 
-def certificate_revoke(*, certificate: Certificate, by: User | None, reason: str) -> Certificate:
-    """Withdraw a valid certificate; a reason is required. The verification page then says "revoked"."""
+def certificate_revoke(*, certificate: Certificate, by: User | None, reason: str,
+                       send_notification: bool = False) -> Certificate:
+    """Withdraw a valid certificate; a reason is required. The verification page then says "revoked".
+
+    ``send_notification`` mails the official (after commit) that it was withdrawn, and why."""
     reason = reason.strip()
     if not reason:
         raise CertificateError(_("Say why the certificate is revoked."))
@@ -148,10 +159,37 @@ def certificate_revoke(*, certificate: Certificate, by: User | None, reason: str
         user=by,
         action=AuditAction.CERTIFICATE_REVOKE,
         obj=certificate,
-        summary=f"{certificate.serial}: {reason[:200]}",
+        summary=audit_summary(gettext_noop("Certificate %(serial)s revoked: %(reason)s"), serial=certificate.serial,
+                              reason=reason[:200]),
         reason=reason[:500],
     )
+    if send_notification:
+        certificate_id = certificate.pk
+        transaction.on_commit(lambda: send_certificate_revoked_mail.enqueue(certificate_id=certificate_id))
     return certificate
+
+
+@task()
+def send_certificate_revoked_mail(*, certificate_id: int) -> int:
+    """Tell the official their certificate was revoked, and why, in their language."""
+    certificate = Certificate.objects.select_related("official").filter(pk=certificate_id).first()
+    if certificate is None or not certificate.official.email:
+        return 0
+    return certificate_revoked_message(certificate).send()
+
+
+def certificate_revoked_message(certificate: Certificate) -> EmailMultiAlternatives:
+    official = certificate.official
+    language = notification_language(official)
+    with translation.override(language):
+        subject, body = render_mail("certificate_revoked", {
+            "name": official.full_name, "course_title": certificate.course_title, "serial": certificate.serial,
+            "reason": certificate.revoked_reason, "site_name": settings.WAGTAIL_SITE_NAME,
+            "site_url": settings.WAGTAILADMIN_BASE_URL,
+            "verify_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+            + reverse("certificate_verify", kwargs={"code": certificate.verification_code}),
+        })
+    return EmailMultiAlternatives(subject, body, to=[official.email], headers={"Content-Language": language})
 
 
 def certificate_reissue(*, certificate: Certificate, by: User | None, reason: str = "") -> Certificate:
@@ -184,7 +222,8 @@ def certificate_reissue(*, certificate: Certificate, by: User | None, reason: st
             user=by,
             action=AuditAction.CERTIFICATE_ISSUE,
             obj=new,
-            summary=f"{certificate.serial} → {new.serial}",
+            summary=audit_summary(gettext_noop("Certificate %(serial)s reissued as %(new)s"), serial=certificate.serial,
+                                  new=new.serial),
             replaces=certificate.serial,
         )
         CertificateReminder.objects.bulk_create(

@@ -55,6 +55,10 @@ def certificate_verify_form(request: HttpRequest) -> HttpResponse:
         if Certificate.objects.filter(verification_code=code).exists():
             return redirect("certificate_verify", code=code)
         error = _("No certificate has this verification code. Check the code and try again.")
+    elif "code" in request.GET:
+        # Submitted empty (or only spaces): say what to type instead of showing the same form again.
+        error = _("Type the verification code printed under the QR code of the certificate (letters, digits, "
+                  "“-” and “_”), or paste the address the QR code opens.")
     return _noindex(render(request, "staff/certificates/certificate_verify.html", {"form_only": True, "code": code,
                                                                       "error": error}))
 

@@ -112,7 +112,8 @@ def test_completion_follows_the_attendance_share_and_issues_certificates(ward_a,
                         by=organizer)
 
     assert session_complete(session=session, by=organizer) == (1, 2)
-    assert session_complete(session=session, by=organizer) == (0, 0)  # idempotent
+    with pytest.raises(EnrollmentError, match="đã được kết thúc ngày"):  # closed once; never "0 completed"
+        session_complete(session=session, by=organizer)
 
     statuses = dict(Enrollment.objects.filter(session=session).values_list("pk", "status"))
     assert statuses == {good.pk: EnrollmentStatus.COMPLETED, poor.pk: EnrollmentStatus.NOT_COMPLETED,

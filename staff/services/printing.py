@@ -1,0 +1,97 @@
+"""Printing a whole class's certificates: one PDF made by a background job the organizer watches.
+
+The job is an ``ExportJob`` (kind ``class_certificates``) and goes through the same services as the
+exports (claim, progress, finish, fail), so it shows on "My exports", only its requester can download
+it, and a failed job is FAILED with its error and no file: it never looks finished. Certificates are
+rendered a chunk at a time (progress after each) and the chunks joined with pypdf, which xhtml2pdf
+already brings with it.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import tempfile
+import uuid
+
+from django.contrib.auth.models import User
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tasks import task
+from pypdf import PdfReader, PdfWriter
+
+from courses.models import CourseSession
+from staff.models import Certificate, CertificateStatus, ExportJob, ExportStatus
+from staff.pdf.certificates import certificates_pdf
+from staff.services.certificates import CertificateError
+from staff.services.exports import (
+    export_job_claim,
+    export_job_fail,
+    export_job_finish,
+    export_job_progress,
+    export_job_start,
+)
+
+logger = logging.getLogger(__name__)
+
+PRINT_KIND = "class_certificates"
+# Certificates rendered per step: small enough for the progress bar to move, big enough to stay fast.
+CHUNK = 10
+
+
+def class_certificates_to_print(session: CourseSession) -> QuerySet[Certificate]:
+    """Every valid certificate of the class, in the order of the roster (by name)."""
+    return (
+        Certificate.objects.filter(enrollment__session=session, status=CertificateStatus.VALID)
+        .select_related("official", "organizer")
+        .order_by("official__search_name", "pk")
+    )
+
+
+def print_filename(session: CourseSession) -> str:
+    return f"chung-chi-{session.code or session.pk}.pdf"
+
+
+def certificate_print_start(*, session: CourseSession, user: User) -> ExportJob:
+    """Queue the class's certificates as one PDF; refused when the class has none."""
+    total = class_certificates_to_print(session).count()
+    if not total:
+        raise CertificateError(_("This class has no valid certificate to print."))
+    return export_job_start(user=user, kind=PRINT_KIND, params={"session": session.pk, "format": "pdf"},
+                            rows_total=total, enqueue=lambda job_id: run_certificate_print_job.enqueue(job_id=job_id))
+
+
+@task()
+def run_certificate_print_job(*, job_id: int) -> str:
+    if not export_job_claim(job_id=job_id):
+        return "skipped"
+    job = ExportJob.objects.select_related("user").get(pk=job_id)
+    stored_name = ""
+    try:
+        session = CourseSession.objects.get(pk=job.params["session"])
+        certificates = list(class_certificates_to_print(session))
+        if not certificates:
+            raise CertificateError(_("This class has no valid certificate to print."))
+        export_job_progress(job_id=job_id, rows_total=len(certificates), rows_done=0)
+        writer = PdfWriter()
+        for start in range(0, len(certificates), CHUNK):
+            chunk = certificates[start:start + CHUNK]
+            writer.append(PdfReader(io.BytesIO(certificates_pdf(chunk))))
+            export_job_progress(job_id=job_id, rows_done=start + len(chunk))
+        filename = print_filename(session)
+        with tempfile.TemporaryFile() as scratch:
+            writer.write(scratch)
+            scratch.seek(0)
+            stored_name = default_storage.save(
+                f"exports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}-{filename}", File(scratch))
+        export_job_finish(job=job, stored_name=stored_name, filename=filename, rows=len(certificates))
+    except Exception as exc:  # any failure is recorded on the job, which then never looks finished
+        logger.exception("Certificate print job %s failed", job_id)
+        if stored_name:
+            default_storage.delete(stored_name)
+        export_job_fail(job=job, error=str(exc))
+        return ExportStatus.FAILED
+    return ExportStatus.DONE
