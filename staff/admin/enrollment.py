@@ -6,13 +6,14 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from courses.models import CourseSession
@@ -24,7 +25,6 @@ from staff.access import (
     get_in_scope_or_404,
     officials_managed_by,
     organized_session_or_404,
-    sessions_organized_by,
 )
 from staff.admin.base import ReadOnlyViewSetMixin, ScopedModelViewSet
 from staff.filters import EnrollmentFilterSet, search_officials
@@ -37,15 +37,18 @@ from staff.models import (
     Result,
     Unit,
 )
+from staff.selectors.enrollment import enrollments_awaiting_decision
 from staff.services.enrollment import (
     EnrollmentError,
     enrollment_approve,
     enrollment_cancel,
     enrollment_reject,
+    enrollments_decide,
     enrollments_nominate,
+    overlapping_enrollments,
     reservation_set,
 )
-from training_site.admin_lists import ExportIndexView
+from training_site.admin_lists import CompactListMixin, ExportIndexView
 
 
 class ReservationForm(forms.Form):
@@ -120,28 +123,94 @@ def enrollment_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     return redirect(next_url if next_url.startswith("/admin/") else reverse("staff_approvals"))
 
 
+APPROVALS_SHOWN = 500
+
+
 def approvals(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Enrollments waiting for this user's decision: their officials' first step, their classes' second."""
-    user = request.user
-    pending = (
-        Enrollment.objects.filter(
-            Q(status=EnrollmentStatus.PENDING, official__in=officials_managed_by(user))
-            | Q(status=EnrollmentStatus.PENDING_ORGANIZER, session__in=sessions_organized_by(user))
-        )
-        .select_related("official__unit", "session__course")
-        .order_by("session__start_date", "created_at")[:500]
-    )
+    """Enrollments waiting for this user's decision, to decide one by one or many at once."""
+    pending = enrollments_awaiting_decision(request.user)[:APPROVALS_SHOWN]
     return render(request, "staff/admin/enrollment/approvals.html", {"page_title": _("Approvals"), "pending": pending})
+
+
+def _posted_ids(request: AuthenticatedHttpRequest, name: str) -> list[int]:
+    """The ids ticked in a list; with "all on this page" ticked, every id the page listed (no JavaScript needed)."""
+    field = f"page_{name}" if request.POST.get("all_on_page") or request.GET.get("all_on_page") else name
+    values = request.POST.getlist(field) if request.method == "POST" else request.GET.getlist(field)
+    return [int(v) for v in values if v.isdigit()][:APPROVALS_SHOWN]
+
+
+def _named(items: list[tuple[Any, str]], name: Any) -> str:
+    return "; ".join(f"{name(item)}: {why.rstrip('.')}" for item, why in items)
+
+
+@require_POST
+def approvals_decide(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Approve or reject the ticked enrollments with one reason. Only ids awaiting this user's decision are
+    looked up: another unit's id (forged or stale) is left alone and counted as not decided."""
+    ids = _posted_ids(request, "enrollment")
+    action = request.POST.get("bulk_action")
+    if action not in ("approve", "reject"):
+        raise Http404
+    if not ids:
+        messages.warning(request, _("No enrollment was ticked: tick the enrollments to decide first."))
+        return redirect("staff_approvals")
+    chosen = list(enrollments_awaiting_decision(request.user).filter(pk__in=ids))
+    try:
+        done, refused = enrollments_decide(enrollments=chosen, approve=action == "approve", by=request.user,
+                                           reason=request.POST.get("reason", ""))
+    except EnrollmentError as exc:
+        messages.error(request, str(exc))
+        return redirect("staff_approvals")
+    if action == "approve":
+        summary = ngettext("%(n)s approved", "%(n)s approved", len(done)) % {"n": len(done)}
+    else:
+        summary = ngettext("%(n)s rejected", "%(n)s rejected", len(done)) % {"n": len(done)}
+    missing = len(set(ids) - {e.pk for e in chosen})
+    problems = _named(refused, lambda e: e.official.full_name)
+    if missing:
+        gone = ngettext("%(n)s no longer awaits your decision", "%(n)s no longer await your decision",
+                        missing) % {"n": missing}
+        problems = f"{problems}; {gone}" if problems else gone
+    if problems:
+        count = len(refused) + missing
+        messages.warning(request, ngettext("%(summary)s; %(n)s could not be: %(why)s.",
+                                           "%(summary)s; %(n)s could not be: %(why)s.", count)
+                         % {"summary": summary, "n": count, "why": problems})
+    else:
+        messages.success(request, f"{summary}.")
+    return redirect("staff_approvals")
+
+
+def open_sessions() -> QuerySet[CourseSession]:
+    """Sessions HR may nominate to: not cancelled, not started, of a published course."""
+    return (
+        CourseSession.objects.filter(cancelled=False, start_date__gte=timezone.localdate(), course__live=True)
+        .select_related("course").order_by("start_date", "pk")
+    )
 
 
 def nominate_sessions(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Sessions open for enrollment, to choose one and nominate officials to it."""
-    sessions = (
-        CourseSession.objects.filter(cancelled=False, start_date__gte=timezone.localdate(), course__live=True)
-        .select_related("course").order_by("start_date", "pk")[:200]
-    )
     return render(request, "staff/admin/enrollment/nominate_sessions.html",
-                  {"page_title": _("Nominate officials"), "sessions": sessions})
+                  {"page_title": _("Nominate officials"), "sessions": open_sessions()[:200]})
+
+
+def _nomination_results(request: AuthenticatedHttpRequest, done: list[Enrollment],
+                        refused: list[tuple[Official, str]]) -> None:
+    """One message for what happened: enrolled, waiting for a seat, and who was skipped and why."""
+    waiting = sum(1 for e in done if e.status == EnrollmentStatus.WAITLISTED)
+    if done:
+        text = ngettext("%(n)s official enrolled", "%(n)s officials enrolled", len(done)) % {"n": len(done)}
+        if waiting:
+            text += "; " + ngettext("%(n)s of them is on the waiting list (no seat left)",
+                                    "%(n)s of them are on the waiting list (no seat left)", waiting) % {"n": waiting}
+        messages.success(request, f"{text}.")
+    if refused:
+        messages.error(request, ngettext("%(n)s skipped: %(why)s.", "%(n)s skipped: %(why)s.", len(refused))
+                       % {"n": len(refused), "why": _named(refused, lambda o: o.full_name)})
+
+
+NOBODY_TICKED = gettext_lazy("No official was ticked: tick the officials to nominate first.")
 
 
 def nominate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -151,12 +220,12 @@ def nominate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     managed = officials_managed_by(request.user).select_related("unit", "rank")
     if request.method == "POST":
         ids = [int(v) for v in request.POST.getlist("official") if v.isdigit()]
+        if not ids:
+            messages.warning(request, NOBODY_TICKED)
+            return redirect("staff_nominate", pk=session.pk)
         chosen = list(managed.filter(pk__in=ids))
         done, refused = enrollments_nominate(officials=chosen, session=session, by=request.user)
-        if done:
-            messages.success(request, _("%(n)s officials enrolled.") % {"n": len(done)})
-        for official, why in refused:
-            messages.error(request, f"{official.full_name}: {why}")
+        _nomination_results(request, done, refused)
         return redirect("staff_nominate", pk=session.pk)
     query = request.GET.get("q", "").strip()
     candidates = search_officials(managed, query) if query else managed
@@ -169,7 +238,58 @@ def nominate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     })
 
 
-class EnrollmentIndexView(ExportIndexView):
+NOMINATE_AT_ONCE = 200
+
+
+def nominate_chosen(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The officials ticked on the officials list, nominated to a class: choose the session (GET), see who
+    is already enrolled or busy on those days and how many seats are free, then confirm (POST).
+
+    Only officials the user manages are looked up: a forged id is left out."""
+    officials_url = reverse("officials:index")
+    ids = _posted_ids(request, "official")[:NOMINATE_AT_ONCE]
+    chosen = list(officials_managed_by(request.user).filter(pk__in=ids).select_related("unit", "rank")
+                  .order_by("search_name", "pk"))
+    if not chosen:
+        messages.warning(request, NOBODY_TICKED)
+        return redirect(officials_url)
+    sessions = open_sessions()
+    session_id = request.POST.get("session") or request.GET.get("session") or ""
+    session = sessions.filter(pk=session_id).first() if session_id.isdigit() else None
+    if request.method == "POST" and session is not None:
+        done, refused = enrollments_nominate(officials=chosen, session=session, by=request.user)
+        _nomination_results(request, done, refused)
+        return redirect(officials_url)
+    plan: list[dict[str, Any]] = []
+    if session is not None:
+        enrolled = set(session.enrollments.filter(official__in=chosen, status__in=(
+            *AWAITING_APPROVAL, EnrollmentStatus.CONFIRMED, EnrollmentStatus.WAITLISTED, EnrollmentStatus.OFFERED,
+        )).values_list("official_id", flat=True))
+        # A warning per official, not a rule: at most NOMINATE_AT_ONCE small queries on a page shown once.
+        plan = [{"official": o, "enrolled": o.pk in enrolled,
+                 "overlaps": [] if o.pk in enrolled else overlapping_enrollments(official=o, session=session)}
+                for o in chosen]
+    to_enroll = sum(1 for row in plan if not row["enrolled"])
+    free = max(session.capacity - session.seats_taken - session.reserved_free, 0) if session else 0
+    return render(request, "staff/admin/enrollment/nominate_chosen.html", {
+        "page_title": _("Nominate to a class"), "chosen": chosen, "sessions": sessions[:200], "session": session,
+        "plan": plan, "to_enroll": to_enroll, "free": free, "waitlisted": max(to_enroll - free, 0),
+        "officials_url": officials_url,
+    })
+
+
+class EnrollmentIndexView(CompactListMixin, ExportIndexView):
+    # The model's fields carry no verbose names of their own: the list says them in the field's words.
+    column_labels = {"official": gettext_lazy("Official"), "session": gettext_lazy("Class")}
+
+    @cached_property
+    def columns(self) -> list:
+        columns = super().columns
+        for column in columns:
+            if column.name in self.column_labels:
+                column.label = self.column_labels[column.name]
+        return columns
+
     def search_queryset(self, queryset):
         # The officials' folded search, through the enrollment: "nguyen thi" finds "Nguyễn Thị".
         if not self.is_searching:
@@ -188,7 +308,8 @@ class EnrollmentViewSet(ReadOnlyViewSetMixin, ScopedModelViewSet):
     base_index_view_class = EnrollmentIndexView
     search_fields = ["official__search_name"]
     search_backend_name = None
-    list_display = ["official", "session", "unit", "status", "periods_earned", "created_at"]
+    # Few columns, so that each row stays on one line at 1280 px (the list is newest first; the export has dates).
+    list_display = ["official", "session", "unit", "status", "periods_earned"]
     list_export = ["official.employee_code", "official.full_name", "session.course.title", "session.code",
                    "session.start_date", "session.end_date", "unit.code", "unit.name", "get_status_display",
                    "periods_earned", "completed_on"]

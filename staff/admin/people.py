@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables import BaseColumn, Column
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
@@ -21,9 +22,9 @@ from staff.models import AuditAction, Official, Rank, Unit
 from staff.personal_id import check_against, normalise_personal_id
 from staff.selectors.compliance import officials_with_compliance
 from staff.sensitive import HR_ONLY_FIELDS, hr_only_fields_hidden_from, may_see_sensitive, without_hr_only
-from staff.services.audit import audit_record
+from staff.services.audit import audit_record, audit_summary
 from staff.services.people import official_assign_unit
-from training_site.admin_lists import ExportIndexView, SnippetExportIndexView
+from training_site.admin_lists import CompactListMixin, ExportIndexView, SnippetExportIndexView
 
 
 class OfficialAdminForm(WagtailAdminModelForm):
@@ -87,7 +88,15 @@ class OfficialAdminForm(WagtailAdminModelForm):
         return official
 
 
-class OfficialIndexView(ExportIndexView):
+class NominateCheckboxColumn(BaseColumn):
+    """A checkbox per official, inside the list's plain form to "Nominate to a class" (no JavaScript needed;
+    with it, Wagtail's ``w-bulk`` controller ticks the whole page from the header box)."""
+
+    header_template_name = "staff/admin/people/pick_header.html"
+    cell_template_name = "staff/admin/people/pick_cell.html"
+
+
+class OfficialIndexView(CompactListMixin, ExportIndexView):
     def setup(self, request, *args, **kwargs) -> None:
         super().setup(request, *args, **kwargs)
         # The export's HR-only columns (date of birth, gender, ethnicity) go to HR only.
@@ -97,11 +106,28 @@ class OfficialIndexView(ExportIndexView):
     def header_buttons(self) -> list:
         # Invite the officials of the list as filtered (HR only: organizers see officials but manage none).
         buttons = list(super().header_buttons)
-        if holds_role(self.request, HR_ROLES):  # the roles the menu read already: no query
+        if self.may_nominate:
             query = self.request.GET.urlencode()
             buttons.append(HeaderButton(_("Send invitations"), url=f"{reverse('staff_invitations_new')}?{query}",
                                         icon_name="mail"))
         return buttons
+
+    @cached_property
+    def may_nominate(self) -> bool:
+        return holds_role(self.request, HR_ROLES)  # the roles the menu read already: no query
+
+    @cached_property
+    def columns(self) -> list:
+        # HR ticks officials to nominate them; organizers see officials but manage none.
+        columns = super().columns
+        if self.may_nominate:
+            columns = [NominateCheckboxColumn("pick", label=_("Choose")), *columns]
+        return columns
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["nominate_url"] = reverse("staff_nominate_chosen") if self.may_nominate else ""
+        return context
 
     def search_queryset(self, queryset):
         # Folded search (courses/text.py): "nguyen thi" finds "Nguyễn Thị".
@@ -117,11 +143,11 @@ class OfficialViewSet(ScopedModelViewSet):
     filterset_class = OfficialFilterSet
     search_fields = ["search_name", "employee_code"]
     search_backend_name = None
-    list_display = ["full_name", "employee_code", "unit", "category", "rank", "status",
+    # Few columns, so that a name stays on one line at 1280 px (the category is in the filters and the export).
+    list_display = ["full_name", "employee_code", "unit", "rank", "status",
                     Column("account", label=_("Sign-in account"), accessor="account_state_label"),
-                    Column("periods_done", label=_("Periods this year"), accessor="periods_done",
-                           sort_key="periods_done"),
-                    Column("periods_required", label=_("Required"), accessor="periods_required")]
+                    Column("periods_done", label=_("Periods this year / required"), sort_key="periods_done",
+                           accessor=lambda official: f"{official.periods_done} / {official.periods_required}")]
     list_export = ["employee_code", "full_name", "date_of_birth", "get_gender_display", "ethnicity",
                    "get_category_display", "rank_code", "rank_name", "job_position", "leadership_position",
                    "unit_code", "unit_name", "get_status_display", "email", "phone"]
@@ -147,7 +173,8 @@ class OfficialViewSet(ScopedModelViewSet):
         # Law 91/2025 on personal data: who looked at an official's record is logged (GET only, not saves).
         if request.method == "GET":
             audit_record(user=request.user, action=AuditAction.RECORD_VIEW, obj=obj,
-                         summary=f"{obj.full_name} ({obj.employee_code})")
+                         summary=audit_summary(gettext_noop("Record opened: %(name)s (%(code)s)"),
+                                               name=obj.full_name, code=obj.employee_code))
 
     # The personal identification number is never in ordinary exports nor on the inspect page; the
     # edit form masks it for everyone but the city's HR.

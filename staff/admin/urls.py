@@ -9,11 +9,28 @@ from wagtail import hooks
 
 from staff.admin import lockout, two_factor
 from staff.admin.accounts import invitation_batch, invitation_batches, invitations_new
-from staff.admin.attendance import class_attendance, class_complete, class_results, class_sign_in_sheet
-from staff.admin.enrollment import approvals, class_participants, enrollment_decide, nominate, nominate_sessions
+from staff.admin.attendance import (
+    class_attendance,
+    class_checkin_live,
+    class_checkin_screen,
+    class_complete,
+    class_results,
+    class_sign_in_sheet,
+)
+from staff.admin.certificates import class_certificates_download, class_certificates_print, print_job_status
+from staff.admin.enrollment import (
+    approvals,
+    approvals_decide,
+    class_participants,
+    enrollment_decide,
+    nominate,
+    nominate_chosen,
+    nominate_sessions,
+)
 from staff.admin.exports import export_job_download, export_jobs, official_record_download, training_records
 from staff.admin.feedback import session_feedback, trainer_feedback
 from staff.admin.imports import class_attendance_import, class_attendance_sheet, officials_import, officials_template
+from staff.admin.progress import export_job_status, invitation_batch_status
 from staff.admin.replication import adoption_edit, adoption_list, replication_dashboard_view, replication_practice
 from staff.admin.reporting import reform_report
 from staff.admin.sessions import class_list
@@ -29,10 +46,15 @@ def register_urls() -> list:
         path("classes/<int:pk>/complete/", class_complete, name="staff_class_complete"),
         path("classes/<int:pk>/attendance/<str:day>/", class_attendance, name="staff_class_attendance"),
         path("classes/<int:pk>/sign-in/<str:day>/", class_sign_in_sheet, name="staff_class_sign_in"),
+        path("classes/<int:pk>/checkin/<str:day>/", class_checkin_screen, name="staff_class_checkin_screen"),
+        path("classes/<int:pk>/checkin/<str:day>/live/", class_checkin_live, name="staff_class_checkin_live"),
+        path("classes/<int:pk>/certificates/print/", class_certificates_print, name="staff_class_certificates_print"),
         path("enrollments/<int:pk>/decide/", enrollment_decide, name="staff_enrollment_decide"),
         path("approvals/", approvals, name="staff_approvals"),
+        path("approvals/decide/", approvals_decide, name="staff_approvals_decide"),
         path("nominate/", nominate_sessions, name="staff_nominate_sessions"),
         path("nominate/<int:pk>/", nominate, name="staff_nominate"),
+        path("nominate/officials/", nominate_chosen, name="staff_nominate_chosen"),
         # Replication and feedback
         path("adoptions/", adoption_list, name="staff_adoption_list"),
         path("adoptions/new/", adoption_edit, name="staff_adoption_new"),
@@ -47,10 +69,14 @@ def register_urls() -> list:
         path("exports/reform-report/", reform_report, name="staff_reform_report"),
         path("exports/mine/", export_jobs, name="staff_export_jobs"),
         path("exports/mine/<int:pk>/download/", export_job_download, name="staff_export_job_download"),
+        path("exports/mine/<int:pk>/", print_job_status, name="staff_export_job"),
+        path("exports/mine/<int:pk>/status/", export_job_status, name="staff_export_job_status"),
+        path("exports/mine/<int:pk>/certificates.pdf", class_certificates_download, name="staff_export_job_pdf"),
         # Accounts: invitations, lockouts, second factors
         path("invitations/", invitation_batches, name="staff_invitation_batches"),
         path("invitations/new/", invitations_new, name="staff_invitations_new"),
         path("invitations/<int:pk>/", invitation_batch, name="staff_invitation_batch"),
+        path("invitations/<int:pk>/status/", invitation_batch_status, name="staff_invitation_batch_status"),
         path("security/lockouts/", lockout.lockouts, name="staff_lockouts"),
         path("security/lockouts/unlock/", lockout.lockout_unlock, name="staff_lockout_unlock"),
         path("security/two-factor/", two_factor.two_factor_list, name="staff_two_factor_list"),

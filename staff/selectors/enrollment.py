@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from courses.models import CourseSession
+from staff.access import AnyUser, officials_managed_by, sessions_organized_by
 from staff.models import (
     ACTIVE_STATUSES,
     Certificate,
@@ -55,4 +56,19 @@ def class_participants_of(session: CourseSession):
         )
         .select_related("official__unit", "official__rank")
         .order_by("official__search_name", "pk")
+    )
+
+
+def enrollments_awaiting_decision(user: AnyUser) -> QuerySet[Enrollment]:
+    """Enrollments waiting for this user's decision: their officials' first step, their classes' second.
+
+    The approvals page lists them and the bulk decision looks the posted ids up here, so an id from
+    another unit (or a step that is not the user's) is never decided."""
+    return (
+        Enrollment.objects.filter(
+            Q(status=EnrollmentStatus.PENDING, official__in=officials_managed_by(user))
+            | Q(status=EnrollmentStatus.PENDING_ORGANIZER, session__in=sessions_organized_by(user))
+        )
+        .select_related("official__unit", "session__course")
+        .order_by("session__start_date", "created_at", "pk")
     )

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from courses.models import ApprovalPolicy, CourseSession
-from staff.access import acting_user
+from staff.access import acting_user, approval_step_allowed
 from staff.models import (
     AWAITING_APPROVAL,
     CANCELLABLE_STATUSES,
@@ -271,6 +271,9 @@ def enrollment_create(
     except IntegrityError as exc:
         # The partial unique constraint, not a form check, is what forbids a second active enrollment;
         # the seat taken above was rolled back with the transaction.
+        # Said to whoever asked: the official enrolling themself, or the HR officer nominating them.
+        if by_user is not None and by_user.pk == official.user_id:
+            raise EnrollmentError(_("You are already enrolled in this class.")) from exc
         raise EnrollmentError(_("This official is already enrolled in this session.")) from exc
     return enrollment
 
@@ -339,6 +342,32 @@ def enrollment_reject(*, enrollment: Enrollment, by: User, reason: str) -> Enrol
         _release(enrollment, previous, by=by)
         notify("rejected", enrollment)
     return enrollment
+
+
+def enrollments_decide(
+    *, enrollments: list[Enrollment], approve: bool, by: User, reason: str = ""
+) -> tuple[list[Enrollment], list[tuple[Enrollment, str]]]:
+    """Approve or reject several enrollments at once, each through ``enrollment_approve`` or
+    ``enrollment_reject`` on its own: one that changed meanwhile or is not ``by``'s step does not stop
+    the others. A rejection needs a reason (one for all). Returns (decided, [(enrollment, why not)])."""
+    reason = reason.strip()[:500]
+    if not approve and not reason:
+        raise EnrollmentError(_("Say why the enrollment is rejected."))
+    done: list[Enrollment] = []
+    refused: list[tuple[Enrollment, str]] = []
+    for enrollment in enrollments:
+        try:
+            if not approval_step_allowed(by, enrollment):
+                raise EnrollmentError(_("This approval step is not yours to take."))
+            if approve:
+                enrollment_approve(enrollment=enrollment, by=by, reason=reason)
+            else:
+                enrollment_reject(enrollment=enrollment, by=by, reason=reason)
+        except EnrollmentError as exc:
+            refused.append((enrollment, str(exc)))
+        else:
+            done.append(enrollment)
+    return done, refused
 
 
 # --- Leaving and offers ---------------------------------------------------------------------------

@@ -55,12 +55,14 @@ def test_an_official_enrolls_from_the_course_page(client, official, session, cou
     assert 'data-status="confirmed"' in client.get(course.url).content.decode()
 
 
-def test_a_second_enrollment_in_the_same_session_is_refused_with_a_message(client, official, session):
+def test_a_second_enrollment_in_the_same_session_is_refused_speaking_to_the_official(client, official, session):
     client.force_login(official.user)
     client.post(reverse("enroll", args=[session.pk]))
     response = client.post(reverse("enroll", args=[session.pk]), follow=True)
     assert response.status_code == 200
-    assert "Cán bộ này đã ghi danh vào lớp học này." in response.content.decode()
+    page = response.content.decode()
+    assert "Bạn đã ghi danh vào lớp học này." in page  # to the official themself: "you"
+    assert "Cán bộ này" not in page
     assert Enrollment.objects.filter(official=official, session=session).count() == 1
 
 
