@@ -51,6 +51,7 @@ EXEMPT = {
     "calendar_feed": "the secret token is the capability (test_calendars)",
     "staff_invitation_batch": "a batch is its sender's own, not a unit's; another HR officer gets 404 "
                               "(test_invitations)",
+    "staff_invitation_batch_status": "the batch's progress, its sender's own like the batch (test_invitations)",
     "staff_two_factor_reset": "the city's HR only (require_city_hr); a unit's HR officer gets 404 (test_two_factor)",
     "account_activate": "the signed, single-use activation token is the capability (test_invitations)",
     "password_reset_confirm": "Django's signed, single-use reset token is the capability (test_self_service)",
@@ -127,7 +128,8 @@ NAMED = {
     "staff_class_": CourseSession,
     "staff_enrollment_decide": Enrollment,
     "staff_official_record": Official,
-    "staff_export_job_download": ExportJob,
+    "staff_export_job": ExportJob,
+    "staff_export_job_": ExportJob,  # download, status, the class's certificates PDF
     "offer_answer": Enrollment,
     "enrollment_ics": Enrollment,
     "enrollment_cancel": Enrollment,

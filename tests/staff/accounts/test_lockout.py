@@ -221,6 +221,9 @@ def test_a_lock_is_audited_once_with_the_account_the_address_and_the_form(offici
     assert entry.detail["form"] == "site"
     assert entry.detail["failures"] == LIMIT
     assert entry.detail["locked"] == ["account", "address"]
+    # In the administration's language whatever the browser's: the log is the city's record.
+    assert entry.summary == (f"Khóa đăng nhập sau 20 lần sai: tài khoản official và địa chỉ {OFFICE} "
+                             "(biểu mẫu đăng nhập trang công khai)")
 
 
 def test_an_address_lock_is_audited_as_the_address(official):
