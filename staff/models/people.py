@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from courses.text import fold
 from staff.personal_id import mask_personal_id, validate_personal_id
@@ -48,7 +49,7 @@ class Gender(models.TextChoices):
 
 
 class OfficialStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", pgettext_lazy("official status", "Active")  # in service; an account is "active" otherwise
     TRANSFERRED = "transferred", _("Transferred out")
     RETIRED = "retired", _("Retired")
 
