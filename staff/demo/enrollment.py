@@ -8,6 +8,7 @@ import random
 from typing import Any
 
 from courses.models import ApprovalPolicy, CourseSession, TrainingPage
+from staff.demo.attendance import seed_attendance
 from staff.demo.people import DEMO_OFFICIAL_CODE
 from staff.models import Enrollment, EnrollmentEvent, EnrollmentStatus, Official, Unit
 from staff.services.enrollment import reservation_set, session_recount_seats
@@ -61,6 +62,9 @@ def seed_enrollments(people: list[Official], today: dt.date) -> None:
         for row in created
     )
     session_recount_seats()
+    # A held class's completed participants were there every day, as its attendance page then shows.
+    for session in CourseSession.objects.filter(end_date__lt=today).order_by("pk"):
+        seed_attendance(session)
 
 
 def seed_enrollment_rules(units: dict[str, Unit]) -> None:
@@ -99,6 +103,7 @@ def _demo_official_finished_class() -> None:
         enrollment_with_history(official=me, session=finished, status=EnrollmentStatus.COMPLETED,
                                 periods_earned=finished.course.periods, completed_on=finished.end_date)
         session_recount_seats(sessions=CourseSession.objects.filter(pk=finished.pk))
+    seed_attendance(finished)
 
 
 def _enrollments_awaiting_approval(units: dict[str, Unit]) -> None:
