@@ -41,13 +41,13 @@ from staff.filters import CertificateFilterSet
 from staff.models import Certificate, CertificateStatus, ExportJob, ExportStatus
 from staff.services.certificates import CertificateError, certificate_reissue, certificate_revoke
 from staff.services.printing import PRINT_KIND, certificate_print_start, class_certificates_to_print
-from training_site.admin_lists import ExportIndexView
+from training_site.admin_lists import CompactListMixin, ExportIndexView
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise  # a development requirement: for typing only
 
 
-class CertificateIndexView(ExportIndexView):
+class CertificateIndexView(CompactListMixin, ExportIndexView):
     revoke_url_name: str | None = None
     reissue_url_name: str | None = None
 
