@@ -117,6 +117,20 @@ def send_session_update(*, session_id: int, enrollment_ids: list[int] | None = N
     return sent
 
 
+def notify_certificate_revoked(certificate: Certificate) -> None:
+    """Tell the official their certificate was revoked, and why (after the revoking transaction commits)."""
+    certificate_id = certificate.pk
+    transaction.on_commit(lambda: send_certificate_revoked_mail.enqueue(certificate_id=certificate_id))
+
+
+@task()
+def send_certificate_revoked_mail(*, certificate_id: int) -> int:
+    certificate = Certificate.objects.select_related("official").filter(pk=certificate_id).first()
+    if certificate is None or not certificate.official.email:
+        return 0
+    return certificate_revoked_message(certificate).send()
+
+
 @task()
 def send_certificate_expiry_mail(*, certificate_id: int, days_before: int) -> int:
     certificate = Certificate.objects.select_related("official__unit").filter(pk=certificate_id).first()
@@ -304,3 +318,17 @@ def certificate_expiry_message(certificate: Certificate, days_before: int, recip
         }
         subject, body = _render("certificate_expiring", context)
     return EmailMultiAlternatives(subject, body, to=recipients, headers={"Content-Language": language})
+
+
+def certificate_revoked_message(certificate: Certificate) -> EmailMultiAlternatives:
+    official = certificate.official
+    language = _language(official)
+    with translation.override(language):
+        subject, body = _render("certificate_revoked", {
+            "name": official.full_name, "course_title": certificate.course_title, "serial": certificate.serial,
+            "reason": certificate.revoked_reason, "site_name": settings.WAGTAIL_SITE_NAME,
+            "site_url": settings.WAGTAILADMIN_BASE_URL,
+            "verify_url": _url("certificate_verify", f"/xac-minh/{certificate.verification_code}/",
+                               code=certificate.verification_code),
+        })
+    return EmailMultiAlternatives(subject, body, to=[official.email], headers={"Content-Language": language})

@@ -13,16 +13,12 @@ import calendar
 import datetime as dt
 import secrets
 
-from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from django_tasks import task
 
 from courses.models import CredentialType
 from staff.access import acting_user
@@ -36,9 +32,7 @@ from staff.models import (
     EnrollmentStatus,
     Unit,
 )
-from staff.notifications import _language as notification_language
-from staff.notifications import _render as render_mail
-from staff.notifications import notify, notify_certificate_expiring
+from staff.notifications import notify, notify_certificate_expiring, notify_certificate_revoked
 from staff.services.audit import audit_record, audit_summary
 
 # Days before expiry at which the official is reminded, loosest first.
@@ -164,32 +158,8 @@ def certificate_revoke(*, certificate: Certificate, by: User | None, reason: str
         reason=reason[:500],
     )
     if send_notification:
-        certificate_id = certificate.pk
-        transaction.on_commit(lambda: send_certificate_revoked_mail.enqueue(certificate_id=certificate_id))
+        notify_certificate_revoked(certificate)
     return certificate
-
-
-@task()
-def send_certificate_revoked_mail(*, certificate_id: int) -> int:
-    """Tell the official their certificate was revoked, and why, in their language."""
-    certificate = Certificate.objects.select_related("official").filter(pk=certificate_id).first()
-    if certificate is None or not certificate.official.email:
-        return 0
-    return certificate_revoked_message(certificate).send()
-
-
-def certificate_revoked_message(certificate: Certificate) -> EmailMultiAlternatives:
-    official = certificate.official
-    language = notification_language(official)
-    with translation.override(language):
-        subject, body = render_mail("certificate_revoked", {
-            "name": official.full_name, "course_title": certificate.course_title, "serial": certificate.serial,
-            "reason": certificate.revoked_reason, "site_name": settings.WAGTAIL_SITE_NAME,
-            "site_url": settings.WAGTAILADMIN_BASE_URL,
-            "verify_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-            + reverse("certificate_verify", kwargs={"code": certificate.verification_code}),
-        })
-    return EmailMultiAlternatives(subject, body, to=[official.email], headers={"Content-Language": language})
 
 
 def certificate_reissue(*, certificate: Certificate, by: User | None, reason: str = "") -> Certificate:
