@@ -34,6 +34,44 @@ PERSONAS = (
     ("admin", "Administrator"),
 )
 SIZES = ((1280, 800, "desktop"), (390, 844, "phone"))
+# Screens the sidebar does not list (an object's page, a step of a workflow), found in the demo data by the
+# shell below: (persona, file name, path). Each persona's own screens, as they reach them from a list.
+DETAIL_SCREENS = """
+import datetime as dt, json
+from django.urls import reverse
+from django.utils import timezone
+from courses.models import CatalogPage, CoursePage, CourseSession
+from staff.models import Certificate, Official, Unit
+today = timezone.localdate()
+ward = Unit.objects.get(code="P-KHUONGDINH")
+past = CourseSession.objects.filter(end_date__lt=today, enrollments__isnull=False).order_by("-end_date").first()
+current = (CourseSession.objects.filter(start_date__lte=today, end_date__gte=today).order_by("start_date").first()
+           or past)
+future = CourseSession.objects.filter(start_date__gt=today).order_by("start_date").first()
+checkin = CourseSession.objects.filter(self_checkin=True, start_date__lte=today, end_date__gte=today).first()
+official = Official.objects.filter(unit=ward).order_by("pk")[0].pk
+day = min(today, current.end_date).isoformat()
+screens = [
+    ("hr.khuongdinh", "official", reverse("officials:inspect", args=[official])),
+    ("hr.khuongdinh", "official-edit", reverse("officials:edit", args=[official])),
+    ("hr.khuongdinh", "invitations-new", reverse("staff_invitations_new")),
+    ("hr.khuongdinh", "nominate-class", reverse("staff_nominate", args=[future.pk])),
+    ("tochuc", "class-current", reverse("staff_class_participants", args=[current.pk])),
+    ("tochuc", "class-current-attendance", reverse("staff_class_attendance", args=[current.pk, day])),
+    ("tochuc", "class-closed", reverse("staff_class_participants", args=[past.pk])),
+    ("tochuc", "class-closed-attendance",
+     reverse("staff_class_attendance", args=[past.pk, past.start_date.isoformat()])),
+    ("tochuc", "class-certificates-print", reverse("staff_class_certificates_print", args=[past.pk])),
+    ("tochuc", "certificate", reverse("certificates:inspect", args=[Certificate.objects.order_by("pk")[0].pk])),
+    ("admin", "page-editor", reverse("wagtailadmin_pages:edit", args=[CoursePage.objects.order_by("pk")[0].pk])),
+    ("admin", "page-editor-new-course",
+     reverse("wagtailadmin_pages:add", args=["courses", "coursepage", CatalogPage.objects.get().pk])),
+]
+if checkin:
+    screens.append(("tochuc", "checkin-screen",
+                    reverse("staff_class_checkin_screen", args=[checkin.pk, today.isoformat()])))
+print(json.dumps(screens))
+"""
 SKIP = re.compile(r"/admin/(logout|login)/|/admin/.*\?")  # sign-out, and links that carry a query
 
 
@@ -72,12 +110,13 @@ def main() -> None:
                "DATABASE_URL": f"sqlite:///{folder}/demo.sqlite3", "TASKS_BACKEND": "immediate"}
         manage(env, "migrate", "--noinput")
         manage(env, "seed_demo")
+        details = json.loads(manage(env, "shell", "-c", DETAIL_SCREENS).strip().splitlines()[-1])
         port = free_port()
         command = [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"]
         with running(command, log=Path(folder) / "server.log", env=env) as server:
             url = f"http://127.0.0.1:{port}"
             server.wait_until(lambda: _answers(f"{url}/dang-nhap/"), seconds=60, what="the demo server")
-            shots = photograph(url, env, args.out)
+            shots = photograph(url, env, args.out, details)
     index = ["# Staff screens", "",
              "Refreshed by `make screenshots` (tests/screenshots.py) from the demo data. Each screen is shown as "
              "the first of these personas who reaches it sees it: " + ", ".join(f"`{u}` ({w})" for u, w in PERSONAS)
@@ -88,7 +127,8 @@ def main() -> None:
     print(f"{len(shots)} screens, {2 * len(shots)} images in {args.out}")
 
 
-def photograph(url: str, env: dict[str, str], out: Path) -> list[tuple[str, str, str, list[str]]]:
+def photograph(url: str, env: dict[str, str], out: Path,
+               details: list[list[str]]) -> list[tuple[str, str, str, list[str]]]:
     from playwright.sync_api import sync_playwright
 
     done: set[str] = set()
@@ -108,7 +148,8 @@ def photograph(url: str, env: dict[str, str], out: Path) -> list[tuple[str, str,
             page.locator("input[name=code]").press("Enter")
             page.wait_for_url(re.compile(r"/admin/"))
             props = json.loads(page.locator("#wagtail-sidebar-props").text_content() or "{}")
-            paths = ["/admin/", *dict.fromkeys(link for link in admin_links(props) if not SKIP.search(link))]
+            names = {path: name for persona, name, path in details if persona == username}
+            paths = ["/admin/", *dict.fromkeys(link for link in admin_links(props) if not SKIP.search(link)), *names]
             for path in paths:
                 if path in done:
                     continue
@@ -117,7 +158,7 @@ def photograph(url: str, env: dict[str, str], out: Path) -> list[tuple[str, str,
                 for width, height, kind in SIZES:
                     page.set_viewport_size({"width": width, "height": height})
                     page.goto(path)
-                    name = f"{slug(path)}-{kind}.jpg"
+                    name = f"{names.get(path) or slug(path)}-{kind}.jpg"
                     page.screenshot(path=str(out / name), full_page=True, type="jpeg", quality=70)
                     files.append(name)
                 title = page.title().split(" - ")[0].strip()
