@@ -1,6 +1,6 @@
 """The state of a long job as JSON, for the progress component (templates/staff/admin/includes/progress.html
-and static/js/progress.js): export jobs (and the class certificate prints, which are export jobs) and
-invitation batches. Each view looks the job up as its own page does, so a guessed id is a 404."""
+and static/js/progress.js): export jobs (and the class certificate prints, which are export jobs),
+invitation batches and roster import jobs. Each view looks the job up as its own page does, so a guessed id is a 404."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from staff.access import AuthenticatedHttpRequest, is_city_hr, require_hr
-from staff.models import BatchStatus, ExportJob, ExportStatus, InvitationBatch
+from staff.models import BatchStatus, ExportJob, ExportStatus, ImportJob, ImportStage, ImportStatus, InvitationBatch
 from staff.services.printing import PRINT_KIND
 
 FINISHED = (ExportStatus.DONE, ExportStatus.FAILED)  # the same values for BatchStatus
@@ -61,6 +61,29 @@ def batch_state(batch: InvitationBatch) -> dict[str, Any]:
             "download_url": ""}
 
 
+def import_job_state(job: ImportJob) -> dict[str, Any]:
+    """A roster import job: rows read, then an indeterminate bar while it checks and writes them in one
+    transaction (which nobody else can watch until it commits), then the report's summary or the failure."""
+    done, total = job.rows_done, job.rows_total
+    if job.status == ImportStatus.QUEUED:
+        text = _("Waiting to start.")
+    elif job.status == ImportStatus.RUNNING and job.stage == ImportStage.WRITING:
+        text = _("All %(done)s rows read; checking and writing them (all or nothing)…") % {"done": done}
+        total = None
+    elif job.status == ImportStatus.RUNNING:
+        text = (_("Reading the file: %(done)s of %(total)s rows.") % {"done": done, "total": total} if total
+                else _("Reading the file: %(done)s rows.") % {"done": done})
+    elif job.status == ImportStatus.DONE:
+        text = job.summary
+    else:
+        text = _("Nothing was imported.")  # why is the component's error line
+    label = pgettext("job", "Failed") if job.status == ImportStatus.FAILED else str(job.get_status_display())
+    return {"state": job.status, "label": label, "done": done, "total": total,
+            "percent": 100 if job.status == ImportStatus.DONE else _percent(done, total), "text": text,
+            "error": job.error if job.status == ImportStatus.FAILED else "", "finished": job.finished,
+            "download_url": ""}
+
+
 def _json(state: dict[str, Any]) -> JsonResponse:
     response = JsonResponse(state)
     response["Cache-Control"] = "no-store"
@@ -81,3 +104,9 @@ def invitation_batch_status(request: AuthenticatedHttpRequest, pk: int) -> JsonR
     if not is_city_hr(request.user):
         batches = batches.filter(created_by=request.user)
     return _json(batch_state(get_object_or_404(batches, pk=pk)))
+
+
+def import_job_status(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
+    # The same scope as the job's page (staff.admin.imports): its uploader's own.
+    require_hr(request.user)
+    return _json(import_job_state(get_object_or_404(ImportJob, pk=pk, user=request.user)))

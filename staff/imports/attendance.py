@@ -13,6 +13,7 @@ from typing import IO, Any, TypeAlias
 
 from django.contrib.auth.models import User
 from django.db import DatabaseError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -25,7 +26,12 @@ from staff.imports.report import UNCHANGED, UPDATED, ImportReport, RowError, Row
 from staff.imports.sheets import ATTENDANCE_CODE, ATTENDANCE_NAME, ATTENDANCE_RESULT, ATTENDANCE_UNIT, RESULT_VALUES
 from staff.models import Attendance, AuditAction, Enrollment, EnrollmentStatus
 from staff.selectors.enrollment import class_participants_of
-from staff.services.attendance import attendance_bulk_import, enrollment_set_result
+from staff.services.attendance import (
+    attendance_bulk_import,
+    attendance_day_refusal,
+    class_closed_on,
+    enrollment_set_result,
+)
 from staff.services.audit import audit_record, audit_summary
 
 # Presence by (enrollment id, day).
@@ -117,15 +123,23 @@ def _day_columns(sheet: Sheet, session: CourseSession, report: ImportReport) -> 
     """The day columns by their key; a day the session does not have is an error on the header row."""
     if "employee_code" not in sheet.headers:
         raise ImportRefusedError(_("Required columns are missing: %(columns)s.") % {"columns": ATTENDANCE_CODE})
-    session_days = set(session.day_list)
     days: dict[str, dt.date] = {}
+    today = timezone.localdate()
     for key, header in sheet.headers.items():
         if key.startswith(DAY_PREFIX):
             day = dt.date.fromisoformat(key.removeprefix(DAY_PREFIX))
-            if day not in session_days:
-                report.errors.append(RowError(1, header, _("%(day)s is not a day of this session.")
-                                              % {"day": day.strftime("%d/%m/%Y")}))
+            # The marking rules' own words (not a class day, or one that has not begun), so that the file
+            # is refused here with the day named, not later by the service mid-transaction.
+            refusal = attendance_day_refusal(session, day, today)
+            if refusal:
+                report.errors.append(RowError(1, header, refusal))
             days[key] = day
+    closed_on = class_closed_on(session) if days else None
+    if closed_on is not None:
+        # As attendance_bulk_import refuses it: a sheet carries no reason, and a closed class is corrected by hand.
+        raise ImportRefusedError(_("This class was closed on %(day)s: a sheet cannot change its attendance. "
+                                   "Correct the attendance on the day's page, with a reason.")
+                                 % {"day": closed_on.strftime("%d/%m/%Y")})
     if not days and "result" not in sheet.headers:
         raise ImportRefusedError(_("The sheet has no day columns (headed dd/mm/yyyy) and no “%(result)s” column.")
                             % {"result": ATTENDANCE_RESULT})

@@ -8,7 +8,8 @@ bulk up front, so a 10,000-row file costs a handful of queries, not tens of thou
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from typing import IO, Any
@@ -24,7 +25,7 @@ from django.utils.translation import gettext_noop
 from staff.access import HR_ROLES, units_in_scope
 from staff.imports import fields as f
 from staff.imports.limits import ImportRefusedError, UploadLimits, check_upload
-from staff.imports.reader import Row, alias_resolver, read_sheet
+from staff.imports.reader import Row, Sheet, alias_resolver, read_sheet
 from staff.imports.report import CREATED, UNCHANGED, UPDATED, ImportReport, RowError, RowOutcome, file_sha256
 from staff.models import MAJORITY_ETHNICITY, AuditAction, Official, OfficialStatus, Rank, Unit, UnitAssignment
 from staff.personal_id import check_against
@@ -61,8 +62,14 @@ class _Plan:
                 *self.unchanged]
 
 
+# Told the stage ("reading" or "writing") and the rows read so far, by a caller that shows progress.
+Progress = Callable[[str, int], None]
+PROGRESS_EVERY = 100  # rows read between two calls (the caller decides how often to record them)
+
+
 def roster_import(stream: IO[bytes], filename: str, *, user: User | None = None, dry_run: bool = True,
-                  today: dt.date | None = None, limits: UploadLimits | None = None) -> ImportReport:
+                  today: dt.date | None = None, limits: UploadLimits | None = None,
+                  on_progress: Progress | None = None) -> ImportReport:
     """Check (``dry_run``) or import a roster file. ``user`` None means a trusted caller (the CLI): the
     whole city is in scope. Nothing is written unless the whole file is valid."""
     report = ImportReport(filename=filename, dry_run=dry_run)
@@ -71,10 +78,14 @@ def roster_import(stream: IO[bytes], filename: str, *, user: User | None = None,
         kind = check_upload(stream, filename, limits=limits)
         report.sha256 = file_sha256(stream)
         if dry_run:
-            _Planner(user=user, today=today).plan(stream, kind, report, limits)
+            _Planner(user=user, today=today).plan(_sheet(stream, kind, limits), report)
             return report
+        # The file is read (the slow part of a big roster) before the transaction: reading writes nothing,
+        # it shortens the time the write lock is held, and a background job's progress recorded meanwhile
+        # is seen by whoever watches it (inside one transaction it would show only once everything is done).
+        sheet = _read_ahead(_sheet(stream, kind, limits), on_progress)
         with transaction.atomic():
-            plan = _Planner(user=user, today=today).plan(stream, kind, report, limits)
+            plan = _Planner(user=user, today=today).plan(sheet, report)
             if report.ok:
                 _apply(plan, report, user=user, today=today)
     except ImportRefusedError as exc:
@@ -86,6 +97,27 @@ def roster_import(stream: IO[bytes], filename: str, *, user: User | None = None,
                                               "was written. Please import the file again. (%(error)s)")
                                   % {"error": exc})]
     return report
+
+
+def _sheet(stream: IO[bytes], kind: str, limits: UploadLimits | None) -> Sheet:
+    return read_sheet(stream, kind, resolve=alias_resolver(f.ALIASES), limits=limits)
+
+
+def _read_ahead(sheet: Sheet, on_progress: Progress | None) -> Sheet:
+    """The sheet with all its rows read now (any refusal, e.g. too many rows, raised now too)."""
+    rows: deque[Row] = deque()
+    for row in sheet.rows:
+        rows.append(row)
+        if on_progress is not None and len(rows) % PROGRESS_EVERY == 0:
+            on_progress("reading", len(rows))
+    if on_progress is not None:
+        on_progress("writing", len(rows))
+
+    def drain() -> Iterator[Row]:
+        while rows:  # each row is let go once planned, so the file is not held twice over
+            yield rows.popleft()
+
+    return Sheet(headers=sheet.headers, rows=drain(), unknown=sheet.unknown)
 
 
 def _apply(plan: _Plan, report: ImportReport, *, user: User | None, today: dt.date) -> None:
@@ -122,8 +154,7 @@ class _Planner:
         self.successors = successor_map(on=today)
         self.ranks = {rank.code: rank for rank in Rank.objects.all()}
 
-    def plan(self, stream: IO[bytes], kind: str, report: ImportReport, limits: UploadLimits | None) -> _Plan:
-        sheet = read_sheet(stream, kind, resolve=alias_resolver(f.ALIASES), limits=limits)
+    def plan(self, sheet: Sheet, report: ImportReport) -> _Plan:
         self.headers, self.report = sheet.headers, report
         missing = [column.header for column in f.COLUMNS if column.required and column.key not in sheet.headers]
         if missing:

@@ -12,6 +12,7 @@ feedback.py      participants' feedback on a session
 compliance.py    the yearly training rule, units' training plans
 audit.py         the audit log
 exports.py       background export jobs
+imports.py       background roster import jobs
 """
 
 from courses.models import AdoptionStatus  # the adoption stages are the practice's vocabulary
@@ -35,6 +36,7 @@ from .enrollment import (
 )
 from .exports import ExportJob, ExportStatus
 from .feedback import Feedback
+from .imports import ImportJob, ImportStage, ImportStatus
 from .organisation import UNIT_CODE_RE, Role, RoleAssignment, SuccessionKind, Unit, UnitKind, UnitSuccession
 from .people import MAJORITY_ETHNICITY, AccountState, Category, Gender, Official, OfficialStatus, Rank, UnitAssignment
 from .replication import Adoption, AdoptionEvent, AdoptionResult
@@ -46,7 +48,8 @@ __all__ = [
     "AttendanceMethod", "AuditAction", "BatchStatus", "Channel", "Invitation", "InvitationBatch", "InvitationStatus",
     "AuditEntry", "CalendarFeed", "Category", "Certificate",
     "CertificateReminder", "CertificateSerial", "CertificateStatus", "Enrollment", "EnrollmentEvent",
-    "EnrollmentStatus", "ExportJob", "ExportStatus", "Feedback", "Gender", "Official", "OfficialStatus", "Rank",
+    "EnrollmentStatus", "ExportJob", "ExportStatus", "Feedback", "Gender", "ImportJob", "ImportStage",
+    "ImportStatus", "Official", "OfficialStatus", "Rank",
     "Result", "Role", "RoleAssignment", "SeatReservation", "SuccessionKind", "TrainingPlan", "TrainingRequirement",
     "Unit", "UnitAssignment", "UnitKind", "UnitSuccession",
 ]

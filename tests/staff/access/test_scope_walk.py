@@ -52,6 +52,10 @@ EXEMPT = {
     "staff_invitation_batch": "a batch is its sender's own, not a unit's; another HR officer gets 404 "
                               "(test_invitations)",
     "staff_invitation_batch_status": "the batch's progress, its sender's own like the batch (test_invitations)",
+    "staff_officials_import_job": "a roster import job is its uploader's own, not a unit's; any other HR officer "
+                                  "gets 404 (tests/staff/imports/test_roster_job.py)",
+    "staff_officials_import_job_status": "the import job's progress, its uploader's own like the job "
+                                         "(tests/staff/imports/test_roster_job.py)",
     "staff_two_factor_reset": "the city's HR only (require_city_hr); a unit's HR officer gets 404 (test_two_factor)",
     "account_activate": "the signed, single-use activation token is the capability (test_invitations)",
     "password_reset_confirm": "Django's signed, single-use reset token is the capability (test_self_service)",
