@@ -153,8 +153,9 @@ class SafeSpreadsheetExportMixin(SpreadsheetExportMixin):
     """Mixed into every Wagtail index view that has ``list_export``, before Wagtail's own views (based on
     their ``SpreadsheetExportMixin``, so the method order is the same and ``super()`` reaches it).
 
-    It changes only how values are written: empty links give empty cells, times are local, CSV text is
-    neutralised and carries a BOM and a charset, and headings come from verbose names. What is exported
+    It changes only how values are written: empty links give empty cells, times are local, XLSX dates and
+    times carry a day-first number format, CSV text is neutralised and carries a BOM and a charset, and
+    headings come from verbose names. What is exported
     stays ``list_export``'s business.
     """
 
@@ -180,6 +181,13 @@ class SafeSpreadsheetExportMixin(SpreadsheetExportMixin):
         if isinstance(value, list):
             return ", ".join(str(v) for v in value)
         return xlsx_text(str(value))
+
+    def generate_xlsx_row(self, worksheet: Any, row_dict: dict[str, Any], date_format: str | None = None) -> Any:
+        # Wagtail gives a number format to datetimes only (its SHORT_DATETIME_FORMAT) and none to dates, so a
+        # date of birth opened as a serial number or as yyyy-mm-dd. Every cell goes through ``xlsx_cell``:
+        # dates dd/mm/yyyy, times dd/mm/yyyy hh:mm, numbers stay numbers, text stays text.
+        for field, value in row_dict.items():
+            yield xlsx_cell(worksheet, self.preprocess_field_value(field, value, self.FORMAT_XLSX))
 
     def get_heading(self, queryset: Any, field: str) -> str:
         override = self.export_headings.get(field)

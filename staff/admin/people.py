@@ -25,6 +25,7 @@ from staff.sensitive import HR_ONLY_FIELDS, hr_only_fields_hidden_from, may_see_
 from staff.services.audit import audit_record, audit_summary
 from staff.services.people import official_assign_unit
 from training_site.admin_lists import CompactListMixin, ExportIndexView, SnippetExportIndexView
+from training_site.formats.numbers import number
 
 
 class OfficialAdminForm(WagtailAdminModelForm):
@@ -147,7 +148,8 @@ class OfficialViewSet(ScopedModelViewSet):
     list_display = ["full_name", "employee_code", "unit", "rank", "status",
                     Column("account", label=_("Sign-in account"), accessor="account_state_label"),
                     Column("periods_done", label=_("Periods this year / required"), sort_key="periods_done",
-                           accessor=lambda official: f"{official.periods_done} / {official.periods_required}")]
+                           accessor=lambda official: (f"{number(official.periods_done)} / "
+                                                      f"{number(official.periods_required)}"))]
     list_export = ["employee_code", "full_name", "date_of_birth", "get_gender_display", "ethnicity",
                    "get_category_display", "rank_code", "rank_name", "job_position", "leadership_position",
                    "unit_code", "unit_name", "get_status_display", "email", "phone"]

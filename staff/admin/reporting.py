@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 from django.http import Http404, HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
@@ -18,7 +19,7 @@ from staff.admin.base import download_response
 from staff.exports.base import EXPORT_LANGUAGE, content_type
 from staff.exports.reporting import report_filename, write_reform_xlsx
 from staff.models import AuditAction, Unit
-from staff.pdf.reporting import reform_report_pdf
+from staff.pdf.reporting import reform_report_context, reform_report_pdf
 from staff.selectors.reporting import build_reform_report
 from staff.services.audit import audit_record, audit_summary
 
@@ -29,12 +30,13 @@ MODE_AS_IT_WAS, MODE_MAPPED = "as_it_was", "mapped"
 class ReportFilterForm(forms.Form):
     """Year, unit (within the scope; empty = whole city, for the city's HR only), as-it-was or mapped, format."""
 
-    formats = (("xlsx", "XLSX"), ("pdf", "PDF"))
+    formats: tuple[tuple[str, str | Promise], ...] = (
+        ("xlsx", "XLSX"), ("pdf", "PDF"), ("html", gettext_lazy("Show on screen")))
 
     year = forms.IntegerField(label=gettext_lazy("Year"), min_value=FIRST_YEAR)
     unit = forms.ModelChoiceField(label=gettext_lazy("Unit"), queryset=Unit.objects.none(), to_field_name="code",
                                   required=False, empty_label=gettext_lazy("Whole city"))
-    mode = forms.ChoiceField(label=gettext_lazy("Units"), initial=MODE_AS_IT_WAS, choices=(
+    mode = forms.ChoiceField(label=gettext_lazy("Units counted as"), initial=MODE_AS_IT_WAS, choices=(
         (MODE_AS_IT_WAS, gettext_lazy("As it was (unit at enrollment)")),
         (MODE_MAPPED, gettext_lazy("Mapped onto today's units"))))
     format = forms.ChoiceField(label=gettext_lazy("Format"))
@@ -72,8 +74,6 @@ class ReportFilterForm(forms.Form):
                 "format": self.cleaned_data["format"]}
 
 
-
-
 def reform_report(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     require_reporter(request.user)
     form = ReportFilterForm(request.GET if "year" in request.GET else None, user=request.user)
@@ -81,6 +81,13 @@ def reform_report(request: AuthenticatedHttpRequest) -> HttpResponseBase:
         return render(request, "staff/admin/reporting/report_form.html", {
             "form": form, "page_title": _("Yearly training report"), "header_icon": "table"})
     filters = form.filters()
+    if filters["format"] == "html":
+        # The same figures as the PDF, in the reader's own language; aggregates only, so no audit entry
+        # (the audit log records what leaves the platform).
+        report = build_reform_report(year=filters["year"], unit=form.cleaned_data["unit"], mapped=form.mapped)
+        return render(request, "staff/admin/reporting/report_screen.html", {
+            **reform_report_context(report), "form": form, "page_title": _("Yearly training report"),
+            "header_icon": "table"})
     with translation.override(EXPORT_LANGUAGE):
         report = build_reform_report(year=filters["year"], unit=form.cleaned_data["unit"], mapped=form.mapped)
         if filters["format"] == "pdf":

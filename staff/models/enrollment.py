@@ -81,8 +81,10 @@ class Enrollment(models.Model):
     training where it happened even after the official or the unit moved on.
     """
 
-    official = models.ForeignKey(Official, on_delete=models.PROTECT, related_name="enrollments")
-    session = models.ForeignKey("courses.CourseSession", on_delete=models.PROTECT, related_name="enrollments")
+    official = models.ForeignKey(Official, verbose_name=_("official"), on_delete=models.PROTECT,
+                                 related_name="enrollments")
+    session = models.ForeignKey("courses.CourseSession", verbose_name=_("session"), on_delete=models.PROTECT,
+                                related_name="enrollments")
     unit = models.ForeignKey(Unit, verbose_name=_("unit at enrollment"), on_delete=models.PROTECT,
                              related_name="enrollments")
     status = models.CharField(_("status"), max_length=STATUS_LENGTH, choices=EnrollmentStatus.choices,
@@ -97,11 +99,11 @@ class Enrollment(models.Model):
     offer_expires_at = models.DateTimeField(_("offer expires"), null=True, blank=True)
     result = models.CharField(_("result"), max_length=10, choices=Result.choices, blank=True)
     # Set by the day-before reminder job when it claims this enrollment, so the reminder goes once.
-    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True, editable=False)
     periods_earned = models.PositiveIntegerField(_("periods earned"), null=True, blank=True)
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         # The waiting-list order, declared once: promotion takes the first row of this ordering.
@@ -132,7 +134,8 @@ class Enrollment(models.Model):
 class EnrollmentEvent(models.Model):
     """One change of an enrollment's status: who, when, from what, to what, and why."""
 
-    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="events")
+    enrollment = models.ForeignKey(Enrollment, verbose_name=_("enrollment"), on_delete=models.CASCADE,
+                                   related_name="events")
     from_status = models.CharField(_("from"), max_length=STATUS_LENGTH, choices=EnrollmentStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=STATUS_LENGTH, choices=EnrollmentStatus.choices)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True,
