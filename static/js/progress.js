@@ -1,5 +1,6 @@
 // Progress of long jobs (templates/staff/admin/includes/progress.html): poll each job's JSON status and
 // update its <progress> and its text line without reloading, until the job is finished or has failed.
+// A box with data-progress-reload reloads its page once when the job ends (to show the full result).
 (function () {
   "use strict";
   var EVERY = 2000;
@@ -9,7 +10,10 @@
     box.querySelector("[data-progress-label]").textContent = state.label;
     box.querySelector("[data-progress-text]").textContent = state.text;
     var bar = box.querySelector("[data-progress-bar]");
-    if (state.finished) {
+    if (state.state === "failed") {
+      // A failed job never looks finished: the bar stays where the job stopped (empty if nothing was done).
+      bar.max = state.total || 1; bar.value = state.total ? state.done : 0;
+    } else if (state.finished) {
       bar.max = 1; bar.value = 1;
     } else if (state.total) {
       bar.max = state.total; bar.value = state.done;
@@ -26,6 +30,8 @@
       box.setAttribute("data-finished", "");
       var refresh = box.querySelector("[data-progress-refresh]");
       if (refresh) { refresh.hidden = true; }
+      // A page whose result is more than the box (an import's report) is drawn again once, when the job ends.
+      if (box.hasAttribute("data-progress-reload")) { window.location.reload(); }
     }
   }
 

@@ -290,4 +290,6 @@ IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_UNCOMPRESSED_BYTES", 200 * 1
 IMPORT_MAX_COMPRESSION_RATIO = env_int("IMPORT_MAX_COMPRESSION_RATIO", 100)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 50_000)
 IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 60)
+# A confirmed roster of more rows than this is imported by a background job HR watches; 0 = always.
+IMPORT_BACKGROUND_THRESHOLD_ROWS = env_int("IMPORT_BACKGROUND_THRESHOLD_ROWS", 2000)
 # --- end of import limits ---------------------------------------------------------------------------
