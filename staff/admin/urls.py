@@ -29,8 +29,14 @@ from staff.admin.enrollment import (
 )
 from staff.admin.exports import export_job_download, export_jobs, official_record_download, training_records
 from staff.admin.feedback import session_feedback, trainer_feedback
-from staff.admin.imports import class_attendance_import, class_attendance_sheet, officials_import, officials_template
-from staff.admin.progress import export_job_status, invitation_batch_status
+from staff.admin.imports import (
+    class_attendance_import,
+    class_attendance_sheet,
+    officials_import,
+    officials_import_job,
+    officials_template,
+)
+from staff.admin.progress import export_job_status, import_job_status, invitation_batch_status
 from staff.admin.replication import adoption_edit, adoption_list, replication_dashboard_view, replication_practice
 from staff.admin.reporting import reform_report
 from staff.admin.sessions import class_list
@@ -84,6 +90,8 @@ def register_urls() -> list:
         # Imports
         path("roster-import/", officials_import, name="staff_officials_import"),
         path("roster-import/template/", officials_template, name="staff_officials_template"),
+        path("roster-import/jobs/<int:pk>/", officials_import_job, name="staff_officials_import_job"),
+        path("roster-import/jobs/<int:pk>/status/", import_job_status, name="staff_officials_import_job_status"),
         path("classes/<int:pk>/import-attendance/", class_attendance_import, name="staff_class_attendance_import"),
         path("classes/<int:pk>/attendance-sheet/", class_attendance_sheet, name="staff_class_attendance_sheet"),
     ]
