@@ -34,3 +34,19 @@ def test_seed_demo_has_legacy_units_with_successors_and_training_under_them():
     assert Enrollment.objects.filter(status=EnrollmentStatus.COMPLETED, unit__valid_to__isnull=False).exists()
     assert TrainingPage.objects.live().filter(sessions__end_date__lt="2026-01-01").exists()
     assert Official.objects.filter(full_name="Nguyễn Thị Hồng Hải", user__username="canbo").exists()
+
+
+def test_a_held_demo_class_shows_its_attendance_and_closed_on_its_last_day():
+    from django.utils import timezone
+
+    from courses.models import CourseSession
+    from staff.models import Attendance
+    from staff.services.attendance import class_closed_on
+
+    call_command("seed_demo", officials=40, stdout=open("/dev/null", "w"))
+    held = CourseSession.objects.filter(end_date__lt=timezone.localdate(), enrollments__isnull=False).first()
+
+    assert held is not None
+    assert class_closed_on(held) == held.end_date  # not the day the demo was loaded
+    completed = Enrollment.objects.filter(session=held, status=EnrollmentStatus.COMPLETED)
+    assert Attendance.objects.filter(enrollment__in=completed).count() == completed.count() * len(held.day_list)
