@@ -43,7 +43,8 @@ class Certificate(models.Model):
     """A certificate as issued. The course title, hours and type are copied at issue: what was
     printed must still verify after the course page is edited."""
 
-    enrollment = models.ForeignKey(Enrollment, on_delete=models.PROTECT, related_name="certificates")
+    enrollment = models.ForeignKey(Enrollment, verbose_name=_("enrollment"), on_delete=models.PROTECT,
+                                   related_name="certificates")
     official = models.ForeignKey(Official, verbose_name=_("official"), on_delete=models.PROTECT,
                                  related_name="certificates")
     organizer = models.ForeignKey(Unit, verbose_name=_("organizer unit"), on_delete=models.PROTECT,
@@ -61,10 +62,11 @@ class Certificate(models.Model):
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=CertificateStatus.choices,
                               default=CertificateStatus.VALID, db_index=True)
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="+")
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("issued by"), null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
-    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("revoked by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL,
                                    related_name="+")
     revoked_reason = models.CharField(_("reason for revocation"), max_length=500, blank=True)
     replaces = models.OneToOneField("self", verbose_name=_("replaces"), null=True, blank=True,

@@ -156,7 +156,8 @@ class Role(models.TextChoices):
 class RoleAssignment(models.Model):
     """A staff role held over a unit and everything under it (the city's HR holds the root)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_roles")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("account"), on_delete=models.CASCADE,
+                             related_name="staff_roles")
     role = models.CharField(_("role"), max_length=15, choices=Role.choices)
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="role_assignments")
 
