@@ -65,8 +65,9 @@ class OfficialOIDCBackend(OIDCAuthenticationBackend):
         if user is None:
             return self._refuse(ACCOUNT_NOT_READY)
         if not user.is_active:
-            if user.has_usable_password():
-                return self._refuse(ACCOUNT_CLOSED)  # activated once, closed since (by HR or by leaving)
+            if user.has_usable_password() or user.last_login is not None:
+                # Activated once (a password, or a sign-in through this service), closed since: by HR or by leaving.
+                return self._refuse(ACCOUNT_CLOSED)
             # An account the roster import made and nobody activated yet: the city's service has just vouched
             # for the person, as the invitation's link would have. Opened, still without a password.
             User.objects.filter(pk=user.pk).update(is_active=True)

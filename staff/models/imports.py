@@ -56,6 +56,9 @@ class ImportJob(models.Model):
 
     class Meta:
         ordering = ("-created_at", "-pk")
+        # One job per confirmed upload: a double click on Confirm must not import the same file twice.
+        constraints = [models.UniqueConstraint(fields=["stored_name"], condition=~models.Q(stored_name=""),
+                                               name="import_job_one_per_upload")]
         verbose_name = _("import job")
         verbose_name_plural = _("import jobs")
 

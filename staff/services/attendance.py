@@ -125,11 +125,15 @@ def attendance_mark(*, session: CourseSession, day: dt.date, present_ids: set[in
     A closed class is corrected only with a ``reason``: see ``attendance_correct``.
     """
     _check_day(session, day)
-    if class_closed_on(session) is not None:
-        if not reason.strip():
-            raise AttendanceError(_("This class is closed: say why its attendance is corrected."))
-        return attendance_correct(session=session, day=day, present_ids=present_ids, by=by, reason=reason)[0]
-    return _write_day(session, day, present_ids, by, seen_at, statuses=(EnrollmentStatus.CONFIRMED,))
+    with transaction.atomic():
+        # The session's row lock, as session_complete takes it: a class closing at this moment is either closed
+        # before we look (then this is a correction, with its reason) or closes after the marks are written.
+        list(CourseSession.objects.select_for_update().filter(pk=session.pk).values_list("pk", flat=True))
+        if class_closed_on(session) is not None:
+            if not reason.strip():
+                raise AttendanceError(_("This class is closed: say why its attendance is corrected."))
+            return attendance_correct(session=session, day=day, present_ids=present_ids, by=by, reason=reason)[0]
+        return _write_day(session, day, present_ids, by, seen_at, statuses=(EnrollmentStatus.CONFIRMED,))
 
 
 def _write_day(session: CourseSession, day: dt.date, present_ids: set[int], by: User,

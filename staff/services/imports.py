@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from django.contrib.auth.models import User
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -34,9 +34,14 @@ PROGRESS_PER_SECOND = 3
 
 
 def roster_import_job_start(*, user: User, stored_name: str, filename: str, rows_total: int | None) -> ImportJob:
-    """Record the job and enqueue it after commit (a rolled-back request never starts a job)."""
-    job = ImportJob.objects.create(user=user, stored_name=stored_name, filename=filename[:200],
-                                   rows_total=rows_total, language=translation.get_language() or "")
+    """Record the job and enqueue it after commit (a rolled-back request never starts a job). The same upload
+    confirmed again (a double click, Back and Confirm) leads to the job already made for it, not to a second."""
+    try:
+        with transaction.atomic():
+            job = ImportJob.objects.create(user=user, stored_name=stored_name, filename=filename[:200],
+                                           rows_total=rows_total, language=translation.get_language() or "")
+    except IntegrityError:
+        return ImportJob.objects.get(stored_name=stored_name)
     job_id = job.pk
     transaction.on_commit(lambda: run_roster_import_job.enqueue(job_id=job_id))
     return job

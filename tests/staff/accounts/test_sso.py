@@ -309,6 +309,18 @@ def test_an_official_whose_account_is_closed_is_refused(live_server, sso, hai):
     assert not signed_in(browser, live_server.url)
 
 
+def test_an_account_used_only_through_the_service_and_closed_since_stays_closed(live_server, sso, binh):
+    sign_in_with_the_city_service(live_server.url, sso, login="CB-B-1")  # her first sign-in opens it
+    binh.refresh_from_db()
+    User.objects.filter(pk=binh.user_id).update(is_active=False)  # an administrator closes it
+
+    browser, landing = sign_in_with_the_city_service(live_server.url, sso, login="CB-B-1")
+
+    assert ACCOUNT_CLOSED in landing.html
+    assert not signed_in(browser, live_server.url)
+    assert not User.objects.get(pk=binh.user_id).is_active
+
+
 def test_a_sign_in_without_the_roster_claim_is_refused(live_server, sso, hai):
     accounts = User.objects.count()
 

@@ -85,6 +85,17 @@ def test_above_the_threshold_the_confirm_queues_a_job_that_imports_the_file(
     assert invite.encode() in page.content and b"job-progress" in page.content
 
 
+def test_confirming_the_same_upload_twice_leads_to_one_job(client, hr_a, roster, small_threshold):
+    client.force_login(hr_a)
+    token = dry_run(client, roster)
+
+    first = confirm(client, token)  # no commit callbacks run: the first job is still queued, its upload kept
+    second = confirm(client, token)  # a double click, or Back and Confirm
+
+    job = ImportJob.objects.get()
+    assert first["Location"] == second["Location"] == reverse("staff_officials_import_job", args=[job.pk])
+
+
 def test_the_task_run_twice_imports_once(hr_a, roster, small_threshold):
     name = small_threshold.MEDIA_ROOT / "imports" / "roster" / f"u{hr_a.pk}-twice.xlsx"
     name.parent.mkdir(parents=True)
