@@ -15,19 +15,23 @@ from __future__ import annotations
 
 import logging
 import tempfile
-import uuid
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.core.files import File
 from django.core.files.storage import default_storage
-from django.utils import timezone, translation
+from django.utils import translation
 from django_tasks import task
 
 from staff.exports.base import EXPORT_LANGUAGE, Exporter, write_export
 from staff.exports.records import TrainingRecordsExporter
 from staff.models import ExportJob, ExportStatus, Unit
-from staff.services.exports import export_job_claim, export_job_fail, export_job_finish, export_job_progress
+from staff.services.exports import (
+    export_job_claim,
+    export_job_fail,
+    export_job_file_save,
+    export_job_finish,
+    export_job_progress,
+)
 from staff.services.exports import export_job_start as job_start
 
 logger = logging.getLogger(__name__)
@@ -69,8 +73,7 @@ def run_export_job(*, job_id: int) -> str:
                                        on_progress=lambda done: export_job_progress(job_id=job_id, rows_done=done))
                 scratch.seek(0)
                 filename = exporter.filename(fmt)
-                stored_name = default_storage.save(
-                    f"exports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}-{filename}", File(scratch))
+                stored_name = export_job_file_save(content=scratch, filename=filename)
         export_job_finish(job=job, stored_name=stored_name, filename=filename, rows=written)
     except Exception as exc:  # any failure of the export is recorded on the job, never half-finished
         logger.exception("Export job %s failed", job_id)

@@ -8,10 +8,13 @@ file, and never looks finished.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
@@ -41,6 +44,11 @@ def export_job_progress(*, job_id: int, rows_done: int | None = None, rows_total
                if value is not None}
     if changes:
         ExportJob.objects.filter(pk=job_id).update(**changes)
+
+
+def export_job_file_save(*, content: Any, filename: str) -> str:
+    """Store a finished job's file (an open binary file) under a month folder and a name nobody can guess."""
+    return default_storage.save(f"exports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}-{filename}", File(content))
 
 
 def export_job_finish(*, job: ExportJob, stored_name: str, filename: str, rows: int) -> None:

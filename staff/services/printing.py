@@ -12,13 +12,10 @@ from __future__ import annotations
 import io
 import logging
 import tempfile
-import uuid
 
 from django.contrib.auth.models import User
-from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 from pypdf import PdfReader, PdfWriter
@@ -30,6 +27,7 @@ from staff.services.certificates import CertificateError
 from staff.services.exports import (
     export_job_claim,
     export_job_fail,
+    export_job_file_save,
     export_job_finish,
     export_job_progress,
     export_job_start,
@@ -85,8 +83,7 @@ def run_certificate_print_job(*, job_id: int) -> str:
         with tempfile.TemporaryFile() as scratch:
             writer.write(scratch)
             scratch.seek(0)
-            stored_name = default_storage.save(
-                f"exports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}-{filename}", File(scratch))
+            stored_name = export_job_file_save(content=scratch, filename=filename)
         export_job_finish(job=job, stored_name=stored_name, filename=filename, rows=len(certificates))
     except Exception as exc:  # any failure is recorded on the job, which then never looks finished
         logger.exception("Certificate print job %s failed", job_id)
