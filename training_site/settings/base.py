@@ -284,11 +284,11 @@ EXPORT_CHUNK_ROWS = env_int("EXPORT_CHUNK_ROWS", 2000)
 
 # --- Roster and attendance imports (staff/imports/limits.py) -------------------------------------
 # Checked before any row is parsed; an XLSX is a zip, so its table of contents is checked as well.
-IMPORT_MAX_FILE_BYTES = env_int("IMPORT_MAX_FILE_BYTES", 10 * 1024 * 1024)
+IMPORT_MAX_FILE_BYTES = env_int("IMPORT_MAX_FILE_BYTES", 32 * 1024 * 1024)
 IMPORT_MAX_ZIP_ENTRIES = env_int("IMPORT_MAX_ZIP_ENTRIES", 200)
 IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_UNCOMPRESSED_BYTES", 200 * 1024 * 1024)
 IMPORT_MAX_COMPRESSION_RATIO = env_int("IMPORT_MAX_COMPRESSION_RATIO", 100)
-IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 50_000)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000)
 IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 60)
 # A confirmed roster of more rows than this is imported by a background job HR watches; 0 = always.
 IMPORT_BACKGROUND_THRESHOLD_ROWS = env_int("IMPORT_BACKGROUND_THRESHOLD_ROWS", 2000)
