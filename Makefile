@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run worker test browser-test install lint typecheck migrate messages screenshots clean
+.PHONY: run worker test browser-test install lint typecheck migrate messages screenshots clean bench-data bench bench-smoke
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,3 +57,22 @@ clean:
 # The screenshot set of the staff screens in docs/screenshots/ (demo data in a throwaway database).
 screenshots: install
 	$(BIN)/python -m tests.screenshots
+
+# City-scale benchmark (issue 12, docs/benchmarks.md). Not tests: nothing here asserts a speed.
+# bench-data recreates the two databases below (never point BENCH_PG at real data): the city and a 1/10 city.
+BENCH_PG ?= postgres://postgres@127.0.0.1:5432
+bench-data: install
+	$(BIN)/python -m tests.bench.city.data --scale 1 --database-url $(BENCH_PG)/bench_city
+	$(BIN)/python -m tests.bench.city.data --scale 0.1 --database-url $(BENCH_PG)/bench_city_tenth
+
+# Every path beside its floor, both scales, one table; raw numbers in test-artifacts/bench-city.json.
+bench: install
+	$(BIN)/python -m tests.bench.city.run --city $(BENCH_PG)/bench_city --tenth $(BENCH_PG)/bench_city_tenth \
+		--json test-artifacts/bench-city.json --markdown test-artifacts/bench-city.md
+
+# CI's smoke run: tiny cities, few requests; it prints the table and fails only on a crash or a wrong result.
+bench-smoke: install
+	$(BIN)/python -m tests.bench.city.data --scale 0.01 --database-url $(BENCH_PG)/bench_smoke
+	$(BIN)/python -m tests.bench.city.data --scale 0.001 --database-url $(BENCH_PG)/bench_smoke_tenth
+	$(BIN)/python -m tests.bench.city.run --quick --city $(BENCH_PG)/bench_smoke --tenth $(BENCH_PG)/bench_smoke_tenth \
+		--json test-artifacts/bench-smoke.json --markdown test-artifacts/bench-smoke.md
