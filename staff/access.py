@@ -137,10 +137,20 @@ def enrollments_in_scope(user: AnyUser) -> QuerySet[Enrollment]:
         return Enrollment.objects.none()
     if user.is_superuser:
         return Enrollment.objects.all()
-    return Enrollment.objects.filter(
-        Q(official__unit__in=units_in_scope(user, roles=HR_ROLES))
-        | Q(session__course__organizer__in=units_in_scope(user, roles=ORGANIZER_ROLES))
-    )
+    # An arm whose units are none cannot match: leaving it out spares PostgreSQL the OR across two joins,
+    # which forces a sequential scan of every enrollment (a unit HR officer has no organizer reach).
+    managed = units_in_scope(user, roles=HR_ROLES)
+    organized = units_in_scope(user, roles=ORGANIZER_ROLES)
+    if _empty(organized):
+        return Enrollment.objects.filter(official__unit__in=managed)
+    if _empty(managed):
+        return Enrollment.objects.filter(session__course__organizer__in=organized)
+    return Enrollment.objects.filter(Q(official__unit__in=managed) | Q(session__course__organizer__in=organized))
+
+
+def _empty(queryset: QuerySet[Unit]) -> bool:
+    """Whether ``queryset`` is known to be empty without a query (``units_in_scope`` gave ``none()``)."""
+    return queryset.query.is_empty()
 
 
 def approval_step_allowed(user: AnyUser, enrollment: Enrollment) -> bool:
@@ -163,6 +173,8 @@ def certificates_in_scope(user: AnyUser) -> QuerySet[Certificate]:
     if user.is_superuser:
         return Certificate.objects.all()
     issuers = units_in_scope(user, roles=(Role.ORGANIZER, Role.CITY_HR))
+    if _empty(issuers):  # no issuing reach: the OR arm would only cost a sequential scan
+        return Certificate.objects.filter(official__in=officials_in_scope(user))
     return Certificate.objects.filter(Q(official__in=officials_in_scope(user)) | Q(organizer__in=issuers))
 
 
