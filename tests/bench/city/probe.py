@@ -145,6 +145,7 @@ def race_setup(args: dict) -> dict:
     The class is made as the admin's form makes it (a plain ``CourseSession`` row, counters at zero),
     far in the future so that no official's other classes overlap; its enrollment window is open now.
     """
+    from django.contrib.auth.models import User
     from django.utils import timezone
 
     from courses.models import CourseSession
@@ -161,18 +162,24 @@ def race_setup(args: dict) -> dict:
         enrollment_opens=now - dt.timedelta(hours=1), enrollment_closes=now + dt.timedelta(days=30),
         venue="Benchmark",
     )
-    officials = list(Official.objects.filter(user__isnull=False, user__is_active=True, unit__isnull=False,
+    officials = list(Official.objects.filter(user__isnull=False, unit__isnull=False,
                                              user__staff_roles__isnull=True, user__is_superuser=False)
-                     .order_by("pk").select_related("user")[:args["officials"]])
+                     .order_by("-user__is_active", "pk").select_related("user")[:args["officials"]])
     # A small city may have fewer: the race then runs with those, and run.py expects min(seats, officials).
+    # Accounts still waiting for their invitation are switched on for the race (a signed-in session of an
+    # inactive account is refused) and switched back off by race_check.
+    activated = [official.user_id for official in officials if not official.user.is_active]
+    User.objects.filter(pk__in=activated).update(is_active=True)
     started = timezone.now()
     keys = [session_for(official.user) for official in officials]
     return {"session_id": session.pk, "session_keys": keys, "started": started.isoformat(),
-            "officials": len(officials), "course": course.title}
+            "officials": len(officials), "course": course.title, "activated": activated}
 
 
 def race_check(args: dict) -> dict:
-    """What the database holds for the race's class; then the class, its enrollments and their tasks go."""
+    """What the database holds for the race's class; then the class, its enrollments and their tasks go,
+    and the accounts race_setup switched on are switched off again."""
+    from django.contrib.auth.models import User
     from django.db import transaction
     from django.db.models import Count
 
@@ -195,6 +202,7 @@ def race_check(args: dict) -> dict:
     # After the commit: Wagtail queues its reference-index updates for the deletions on commit.
     answer["tasks_removed"] = remove_tasks(made, since=args["started"])
     answer["sessions_ended"] = end_sessions(args["session_keys"])
+    answer["accounts_deactivated"] = User.objects.filter(pk__in=args.get("activated", [])).update(is_active=False)
     return answer
 
 

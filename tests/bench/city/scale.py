@@ -149,7 +149,7 @@ def race(url: str, env: dict[str, str], plan: Plan, cookie: str) -> dict:
             "confirmed": confirmed, "waitlisted": waitlisted, "seats_taken": check["seats_taken"],
             "expected_confirmed": expected,
             "correct": confirmed == expected == check["seats_taken"] and confirmed + waitlisted == setup["officials"],
-            "cleanup": {k: check[k] for k in ("tasks_removed", "sessions_ended")},
+            "cleanup": {k: check[k] for k in ("tasks_removed", "sessions_ended", "accounts_deactivated")},
             "wall_seconds": result.get("wall_seconds"), **timing(result["seconds"], result["errors"]),
             "error_count": result.get("error_count", len(result["errors"]))}
 
