@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from staff.models import Certificate, CertificateReminder, CertificateSerial, CertificateStatus, EnrollmentStatus
-from staff.pdf.certificates import certificate_pdf, certificates_pdf
+from staff.pdf.certificates import QR_MASK, certificate_pdf, certificates_pdf
 from staff.services.certificates import (
     CertificateError,
     add_months,
@@ -211,7 +211,8 @@ def qr_modules(pdf: bytes, page: int = 0) -> list[list[bool]]:
 
 
 def canonical_modules(url: str) -> list[list[bool]]:
-    return [[bool(module) for module in row] for row in segno.make_qr(url, error="m").matrix]
+    # The certificate's mask is fixed (staff.pdf.certificates.QR_MASK); the data and error level are segno's own.
+    return [[bool(module) for module in row] for row in segno.make_qr(url, error="m", mask=QR_MASK).matrix]
 
 
 def test_the_qr_code_in_the_pdf_encodes_the_public_verification_url(certificate, official, past_session):
