@@ -268,12 +268,23 @@ class TrainingPage(AsciiSlugMixin, Page):
             for s in sessions
         ]
 
+    # ``?qua=tat-ca``: every ended session, a page at a time, instead of the course's upcoming ones.
+    ALL_PAST_PARAM, ALL_PAST_VALUE = "qua", "tat-ca"
+
     def get_context(self, request, *args, **kwargs):
-        from courses.selectors.catalog import sessions_for_page  # cycle: the selectors import these models
+        # cycle: the selectors import these models
+        from courses.selectors.catalog import past_sessions_page, sessions_for_page
 
         context = super().get_context(request, *args, **kwargs)
-        sessions = sessions_for_page(self)
-        context["sessions"] = sessions
+        if request.GET.get(self.ALL_PAST_PARAM) == self.ALL_PAST_VALUE:
+            past_page = past_sessions_page(self, request.GET.get("page"))
+            context.update(all_past=True, past_page=past_page, sessions=list(past_page),
+                           query_string=query_without_page(request))
+        else:
+            folded = sessions_for_page(self)
+            context.update(all_past=False, upcoming=folded.upcoming, past=folded.past, more_past=folded.more_past,
+                           sessions=folded.shown)
+        context["all_past_query"] = f"{self.ALL_PAST_PARAM}={self.ALL_PAST_VALUE}"
         context["today"] = timezone.localdate()
         context["now"] = timezone.now()
         # The visitor's own places in these sessions come from staff's template tag (my_enrollments):

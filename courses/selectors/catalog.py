@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypedDict
 
-from django.db.models import F, Prefetch, QuerySet, Value
-from django.db.models.functions import Greatest
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, F, Prefetch, Q, QuerySet, Value, When, Window
+from django.db.models.functions import Greatest, RowNumber
 from django.utils import timezone
 
 from courses.models import CourseSession, TrainingPage
@@ -47,13 +50,54 @@ def catalog_queryset(pages: QuerySet[TrainingPage]) -> QuerySet[TrainingPage]:
     )
 
 
-def sessions_for_page(page: TrainingPage) -> list[CourseSession]:
-    """Every session of a course, newest last, with seats left and trainers, in two queries."""
-    return list(
+# A course page lists every session not yet ended and folds the last few ended ones; the rest are one
+# link away (?qua=tat-ca), a page at a time. A course taught 120 times renders a table of bounded size.
+PAST_FOLDED = 5
+PAST_PAGE_SIZE = 20
+
+
+@dataclass(frozen=True)
+class CourseSessions:
+    upcoming: Sequence[CourseSession]  # not ended yet (cancelled ones included, marked), soonest first
+    past: Sequence[CourseSession]  # ended: the last PAST_FOLDED, newest first
+    more_past: bool  # more ended sessions than ``past`` holds
+
+    @property
+    def shown(self) -> list[CourseSession]:
+        return [*self.upcoming, *self.past]
+
+
+def sessions_for_page(page: TrainingPage, *, past_shown: int = PAST_FOLDED) -> CourseSessions:
+    """The sessions a course page shows, with seats left and trainers, in two queries whatever their number.
+
+    One row number per session among the ended ones, newest first; the query keeps the sessions not yet
+    ended and the first ``past_shown + 1`` ended ones (the extra one only says that more exist).
+    """
+    today = timezone.localdate()
+    ended = Case(When(end_date__lt=today, then=Value(True)), default=Value(False))
+    newest_first = Window(RowNumber(), partition_by=[ended], order_by=[F("start_date").desc(), F("pk").desc()])
+    rows = list(
         sessions_with_seats(page.sessions.all())
+        .annotate(past_rank=newest_first)
+        .filter(Q(end_date__gte=today) | Q(past_rank__lte=past_shown + 1))
         .prefetch_related("trainers")
         .order_by("start_date", "pk")
     )
+    upcoming = [session for session in rows if session.end_date >= today]
+    past = [session for session in reversed(rows) if session.end_date < today]
+    return CourseSessions(upcoming=upcoming, past=past[:past_shown], more_past=len(past) > past_shown)
+
+
+def past_sessions_page(
+    page: TrainingPage, number: str | int | None
+) -> Page[WithAnnotations[CourseSession, SeatsAnnotations]]:
+    """One page of a course's ended sessions, newest first (the paginator's count, the page, its trainers)."""
+    sessions = (
+        sessions_with_seats(page.sessions.filter(end_date__lt=timezone.localdate()))
+        .prefetch_related("trainers")
+        .order_by("-start_date", "-pk")
+    )
+    return Paginator(sessions, PAST_PAGE_SIZE).get_page(number)
 
 
 def upcoming_sessions(*, limit: int) -> list[CourseSession]:

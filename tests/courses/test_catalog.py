@@ -118,7 +118,8 @@ def test_course_page_query_count_does_not_grow_with_sessions(client, django_asse
     client.get(course.url)
 
     # Wagtail serving the page: site, 4 route steps, ancestors' aliases, view restrictions (7);
-    # the sessions with seats left in one aggregate, their trainers in one prefetch (2);
+    # the sessions shown (the upcoming ones and the last ended ones, one query with a row number) with seats
+    # left, their trainers in one prefetch (2);
     # the breadcrumb's parent, the content group, the organizer, the header's catalog link (4).
     with django_assert_num_queries(EXPECTED_COURSE_PAGE_QUERIES):
         response = client.get(course.url)

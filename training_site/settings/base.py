@@ -62,6 +62,9 @@ MIDDLEWARE = [
     # Typed text composed to NFC before any form, filter or search reads it (courses/text.py says why).
     "courses.text.NFCInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Anonymous visitors get the rendered public page from the cache: inside CSRF (a hit still sets a new
+    # visitor's token cookie) and the language, before authentication, so that a hit costs no query.
+    "courses.cache.PublicPageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     # Staff roles need a verified second factor before any admin page opens (staff/auth/two_factor.py).
@@ -194,6 +197,12 @@ if OIDC_ENABLED:
 # --- end of accounts and sign-in -----------------------------------------------------------------------
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
+
+# --- Public pages' cache (courses/cache.py) ---------------------------------------------------------------
+# The default cache (Redis in production, see production.py; per-process memory otherwise) keeps each public
+# page for anonymous visitors at most this long, besides the version bumped on publish and on seat changes:
+# it bounds what no signal announces. 0 turns the cache off (the test settings do, but for its own tests).
+PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 5)
 
 # Vietnamese first, English second. Dates read dd/mm/yyyy in both (training_site/formats).
 LANGUAGE_CODE = "vi"

@@ -24,3 +24,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 # The suite signs staff in with force_login in many places; the two-factor tests switch it back on
 # (tests/staff/accounts/test_two_factor.py, tests/browser/test_two_factor.py).
 STAFF_TWO_FACTOR_REQUIRED = False
+
+# Off: the page tests read response.context and count the queries of a full render; the cache's own tests
+# (tests/courses/test_public_cache.py) turn it on.
+PUBLIC_PAGE_CACHE_SECONDS = 0
