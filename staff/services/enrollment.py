@@ -24,7 +24,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from wagtail.signal_handlers import disable_reference_index_auto_update
 
+from courses.cache import public_pages_changed
 from courses.models import ApprovalPolicy, CourseSession
 from staff.access import acting_user, approval_step_allowed
 from staff.models import (
@@ -39,6 +41,7 @@ from staff.models import (
     Unit,
 )
 from staff.notifications import notify, session_audience_ids, session_changed
+from staff.services.notifications import enrollment_mail_queue
 
 
 class EnrollmentError(Exception):
@@ -182,6 +185,7 @@ def session_cancel_enrollments(*, session: CourseSession, by: User | None) -> in
             ended += 1
         SeatReservation.objects.filter(session_id=session.pk).update(taken=0)
         session_recount_seats(sessions=CourseSession.objects.filter(pk=session.pk))
+    public_pages_changed()
     return ended
 
 
@@ -224,10 +228,34 @@ def session_fill_from_waitlist(*, session: CourseSession, by: User | None = None
             _pass_seat_on(session, None, by=by)
             session.refresh_from_db(fields=["seats_taken", "reserved_free", "capacity"])
             moved += 1
+    if moved:
+        public_pages_changed()
     return moved
 
 
 # --- Enrolling ------------------------------------------------------------------------------------
+
+
+def _seat_or_wait(session_id: int, official: Official) -> tuple[bool, SeatReservation | None]:
+    """Inside the caller's transaction: take a seat for ``official``, or say they wait.
+
+    The common case is one statement: with no reserved seat free, a general seat is a conditional UPDATE,
+    and that UPDATE takes the session's row lock itself (still the first lock of the transaction). Only
+    when it fails is the row locked explicitly and re-read, so the decision (reserved seats, a seat freed
+    a moment ago, or a full class) is made on the current counters.
+    """
+    if CourseSession.objects.filter(pk=session_id, reserved_free=0, seats_taken__lt=F("capacity")).update(
+        seats_taken=F("seats_taken") + 1
+    ):
+        return True, None
+    counters = (CourseSession.objects.select_for_update().filter(pk=session_id)
+                .values_list("seats_taken", "capacity", "reserved_free").first())
+    if counters is not None and not counters[2] and counters[0] >= counters[1]:
+        return False, None  # full, and no reserved seat left to look for: one query for the waiting list
+    unit = official.unit
+    if unit is None:  # checked by the caller; the unit may have been unset on this object since
+        raise EnrollmentError(_("The official has no current unit."))
+    return _take_seat(session_id, unit)
 
 
 def enrollment_create(
@@ -236,38 +264,38 @@ def enrollment_create(
     """Enroll ``official`` in ``session``: with a seat while seats remain, otherwise on the waiting list.
 
     ``by`` is the official themself or the HR officer who nominates them. With a seat, the enrollment
-    is confirmed, or awaits approval if the course asks for it.
+    is confirmed, or awaits approval if the course asks for it. ``session.course`` is read (load it
+    with the session); the official's unit is loaded only if a reserved seat may be theirs.
     """
     if session.cancelled:
         raise EnrollmentError(_("This session has been cancelled."))
     if check_window and not session.enrollment_is_open():
         raise EnrollmentError(_("Enrollment for this session is not open."))
-    unit = official.unit
-    if unit is None:
+    if official.unit_id is None:
         raise EnrollmentError(_("The official has no current unit."))
     by_user = acting_user(by)
     nominated_by = by_user if by_user is not None and by_user.pk != official.user_id else None
+    reason = system_reason(gettext_noop("Nominated by HR")) if nominated_by else ""
     try:
+        # Short on purpose: the seat statement comes first (it holds the session's row lock until COMMIT),
+        # then only the rows this enrollment needs, and the mail task is written in the same commit.
         with transaction.atomic():
-            _lock_session(session.pk)
-            has_seat, reservation = _take_seat(session.pk, unit)
+            has_seat, reservation = _seat_or_wait(session.pk, official)
             status = _status_with_seat(session) if has_seat else EnrollmentStatus.WAITLISTED
-            enrollment = Enrollment.objects.create(
-                official=official,
-                session=session,
-                unit=unit,
-                status=status,
-                priority=priority,
-                reservation=reservation,
-                nominated_by=nominated_by,
-            )
-            _record(
-                enrollment,
-                from_status="",
-                by=by,
-                reason=system_reason(gettext_noop("Nominated by HR")) if nominated_by else "",
-            )
-            notify("waitlisted" if status == EnrollmentStatus.WAITLISTED else "enrolled", enrollment)
+            # Wagtail's reference index would queue one more task per enrollment (the viewset registers the
+            # model); an enrollment's links never change after this INSERT and are all PROTECTed.
+            with disable_reference_index_auto_update():
+                enrollment = Enrollment.objects.create(
+                    official=official,
+                    session=session,
+                    unit_id=official.unit_id,
+                    status=status,
+                    priority=priority,
+                    reservation=reservation,
+                    nominated_by=nominated_by,
+                )
+            _record(enrollment, from_status="", by=by, reason=reason)
+            enrollment_mail_queue("waitlisted" if status == EnrollmentStatus.WAITLISTED else "enrolled", enrollment)
     except IntegrityError as exc:
         # The partial unique constraint, not a form check, is what forbids a second active enrollment;
         # the seat taken above was rolled back with the transaction.
@@ -275,6 +303,8 @@ def enrollment_create(
         if by_user is not None and by_user.pk == official.user_id:
             raise EnrollmentError(_("You are already enrolled in this class.")) from exc
         raise EnrollmentError(_("This official is already enrolled in this session.")) from exc
+    if has_seat:
+        public_pages_changed()  # the seats left on the public pages
     return enrollment
 
 
@@ -341,6 +371,7 @@ def enrollment_reject(*, enrollment: Enrollment, by: User, reason: str) -> Enrol
                                          to=EnrollmentStatus.REJECTED, by=by, reason=reason.strip())
         _release(enrollment, previous, by=by)
         notify("rejected", enrollment)
+    public_pages_changed()  # the seat went to the next in line, or back to the session
     return enrollment
 
 
@@ -392,6 +423,7 @@ def enrollment_cancel(
             raise EnrollmentError(_("This enrollment is no longer active.")) from exc
         _release(enrollment, previous, by=by)
         notify("cancelled", enrollment)
+    public_pages_changed()
     return enrollment
 
 
@@ -413,6 +445,7 @@ def offer_decline(*, enrollment: Enrollment, by: User) -> Enrollment:
                               to=EnrollmentStatus.CANCELLED, by=by,
                               reason=system_reason(gettext_noop("Offer declined")), offer_expires_at=None)
         _release(enrollment, EnrollmentStatus.OFFERED, by=by)
+    public_pages_changed()
     return enrollment
 
 
@@ -433,6 +466,8 @@ def offers_expire(*, now: dt.datetime | None = None) -> int:
             _release(enrollment, EnrollmentStatus.OFFERED, by=None)
             notify("cancelled", enrollment)
             lapsed += 1
+    if lapsed:
+        public_pages_changed()
     return lapsed
 
 
@@ -470,7 +505,8 @@ def reservation_set(*, session: CourseSession, unit: Unit, seats: int) -> SeatRe
             result = reservation
         if delta < 0:
             session_fill_from_waitlist(session=session)  # freed general seats go to the line
-        return result
+    public_pages_changed()  # reserved seats are not among the seats left
+    return result
 
 
 def session_recount_seats(*, sessions: QuerySet[CourseSession] | None = None) -> int:
@@ -502,6 +538,8 @@ def session_recount_seats(*, sessions: QuerySet[CourseSession] | None = None) ->
         SeatReservation.objects.filter(session__in=queryset.values("pk")).update(
             taken=Coalesce(Subquery(reserved_held), Value(0))
         )
-        return queryset.update(
+        counted = queryset.update(
             seats_taken=Coalesce(Subquery(held), Value(0)), reserved_free=Coalesce(Subquery(reserved_free), Value(0))
         )
+    public_pages_changed()
+    return counted

@@ -1,15 +1,33 @@
-"""Writes for notifications: reminders claimed once, whichever host runs the job."""
+"""Writes for notifications: enrollment mails queued with the change they announce, reminders claimed once,
+whichever host runs the job."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from django.db import connection
 from django.utils import timezone
+from django_tasks_db import DatabaseBackend
 
 from staff.models import Enrollment, EnrollmentStatus
-from staff.notifications import enqueue_enrollment_mail
+from staff.notifications import KINDS, enqueue_enrollment_mail, notify, send_enrollment_mail
 
 REMINDER_CHUNK = 200  # enrollments read per query
+
+
+def enrollment_mail_queue(kind: str, enrollment: Enrollment) -> None:
+    """Queue the mail about ``enrollment`` so that it exists only if the current transaction commits.
+
+    With the database task backend the task row is written inside that transaction: it commits or rolls
+    back with the enrollment, in one COMMIT instead of a second write after it (the seat race's hot path).
+    Any other backend (the immediate one in development and tests) waits for the commit, as ``notify`` does.
+    """
+    if kind not in KINDS:
+        raise ValueError(kind)
+    if connection.in_atomic_block and isinstance(send_enrollment_mail.get_backend(), DatabaseBackend):
+        send_enrollment_mail.enqueue(kind=kind, enrollment_id=enrollment.pk, status=enrollment.status)
+    else:
+        notify(kind, enrollment)
 
 
 def session_reminders_send(*, today: dt.date | None = None) -> int:

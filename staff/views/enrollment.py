@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from courses.models import CourseSession
 from staff.access import AuthenticatedHttpRequest, own_official_or_404
+from staff.models import Enrollment, Official
 from staff.selectors.enrollment import my_training
 from staff.services.calendars import calendar_feed_ensure
 from staff.services.enrollment import (
@@ -34,15 +35,28 @@ def _back(request: HttpRequest, default: str) -> str:
     return default
 
 
+def _signed_in_official(request: AuthenticatedHttpRequest) -> Official:
+    """The official the sign-in backend loaded with the user (staff/auth/backends.py): no second query.
+    Another backend, or an account without an official, takes the usual way (and its 404)."""
+    cached = Official._meta.get_field("user").remote_field.get_cached_value(request.user, default=None)
+    return cached if isinstance(cached, Official) else own_official_or_404(request, "unit")
+
+
 @login_required
 def enroll(request: AuthenticatedHttpRequest, session_id: int) -> HttpResponse:
-    """GET shows what enrolling means (and any overlap); POST enrolls. The form works without JavaScript."""
-    official = own_official_or_404(request, "unit")
+    """GET shows what enrolling means (and any overlap); POST enrolls. The form works without JavaScript.
+
+    The POST is the seat race's path (a class opening at 8:00): it reads the session once, asks about
+    overlaps only if the official has not already confirmed them, and answers with a redirect.
+    """
+    official = _signed_in_official(request)
     session = get_object_or_404(CourseSession.objects.select_related("course"), pk=session_id,
                                 course__live=True)
-    overlaps = overlapping_enrollments(official=official, session=session)
+    overlaps: list[Enrollment] | None = None
     if request.method == "POST":
-        if overlaps and not request.POST.get("confirm_overlap"):
+        if not request.POST.get("confirm_overlap"):
+            overlaps = overlapping_enrollments(official=official, session=session)
+        if overlaps:
             messages.warning(request, _("This session overlaps another of your sessions. Confirm to enroll anyway."))
         else:
             try:
@@ -53,6 +67,8 @@ def enroll(request: AuthenticatedHttpRequest, session_id: int) -> HttpResponse:
                 messages.success(request, _("Enrollment recorded: %(status)s.")
                                  % {"status": enrollment.get_status_display()})
                 return redirect("my_training")
+    if overlaps is None:
+        overlaps = overlapping_enrollments(official=official, session=session)
     return render(request, "staff/enrollment/enroll.html", {
         "session": session, "course": session.course, "overlaps": overlaps, "official": official,
         "open": session.enrollment_is_open(),
