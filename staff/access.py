@@ -12,11 +12,11 @@ invisible to a ward's HR officer as an official of another ward.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TypeAlias, TypeVar
+from typing import Any, TypeAlias, TypeVar
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Model, Q, QuerySet
+from django.db.models import BooleanField, Case, Exists, Model, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext
 
@@ -84,29 +84,58 @@ def is_city_hr(user: AnyUser) -> bool:
 
 
 def units_in_scope(user: AnyUser, *, roles: tuple[str, ...] = SCOPE_ROLES) -> QuerySet[Unit]:
-    """Units the user may see, as one queryset (no ids pulled into Python)."""
+    """Units the user may see, as one queryset (no ids pulled into Python).
+
+    A scope that is the whole city (the city's HR holds the root) comes back as ``Unit.objects.all()``, with
+    no condition at all, and only when every official has a unit: then "an official of a unit in scope" is
+    every official, and the lists built on it (``_whole_city``) drop the scope condition instead of making
+    PostgreSQL test a million enrollments against it. Decided in the same query as the role paths."""
     if isinstance(user, AnonymousUser) or not user.is_authenticated:
         return Unit.objects.none()
     if user.is_superuser:
         return Unit.objects.all()
-    roots = list(
-        RoleAssignment.objects.filter(user=user, role__in=roles).values_list("unit__path", flat=True)
-    )
-    if not roots:
+    # The root is the only unit without a parent, and no official is outside every unit.
+    whole = Case(When(Q(unit__parent__isnull=True)
+                      & ~Q(Exists(Unit.objects.filter(parent__isnull=True).exclude(pk=OuterRef("unit_id"))))
+                      & ~Q(Exists(Official.objects.filter(unit__isnull=True))), then=Value(True)),
+                 default=Value(False), output_field=BooleanField())
+    rows = list(RoleAssignment.objects.filter(user=user, role__in=roles).annotate(whole=whole)
+                .values_list("unit__path", "whole"))
+    if not rows:
         return Unit.objects.none()
+    if any(covers for _path, covers in rows):
+        return Unit.objects.all()
     condition = Q()
-    for path in roots:
+    for path, _covers in rows:
         condition |= Q(path__startswith=path)
     return Unit.objects.filter(condition)
 
 
+def _whole_city(queryset: QuerySet[Unit]) -> bool:
+    """Whether ``queryset`` is ``units_in_scope``'s whole city (no condition at all), without a query."""
+    return not queryset.query.is_empty() and not queryset.query.where
+
+
 def officials_in_scope(user: AnyUser) -> QuerySet[Official]:
     """Officials whose current unit lies in the user's scope; an official alone sees themself."""
-    if not user.is_authenticated:
+    if isinstance(user, AnonymousUser) or not user.is_authenticated:
         return Official.objects.none()
     if user.is_superuser:
         return Official.objects.all()
-    return Official.objects.filter(unit__in=units_in_scope(user)) | Official.objects.filter(user=user)
+    ids = _official_ids_in_scope(user)
+    return Official.objects.all() if ids is None else Official.objects.filter(pk__in=ids)
+
+
+def _official_ids_in_scope(user: User) -> QuerySet[Official, Any] | None:
+    """The ids behind ``officials_in_scope`` as one subquery, or None for the whole city (every official).
+
+    A UNION of the two, not an OR: "unit in scope OR the user's own" can use neither index, so PostgreSQL
+    read every official (and then every certificate of the city to count a ward's)."""
+    units = units_in_scope(user)
+    if _whole_city(units):
+        return None
+    own = Official.objects.filter(user=user).order_by().values("pk")
+    return Official.objects.filter(unit__in=units).order_by().values("pk").union(own)
 
 
 def get_in_scope_or_404(queryset: QuerySet[M], **lookup: object) -> M:
@@ -121,7 +150,10 @@ def officials_managed_by(user: AnyUser) -> QuerySet[Official]:
     """Officials an HR officer may nominate and approve for: their units (not the organizer's reach)."""
     if user.is_authenticated and user.is_superuser:
         return Official.objects.all()
-    return Official.objects.filter(unit__in=units_in_scope(user, roles=HR_ROLES))
+    units = units_in_scope(user, roles=HR_ROLES)
+    if _whole_city(units):
+        return Official.objects.all()
+    return Official.objects.filter(unit__in=units)
 
 
 def sessions_organized_by(user: AnyUser) -> QuerySet[CourseSession]:
@@ -140,6 +172,8 @@ def enrollments_in_scope(user: AnyUser) -> QuerySet[Enrollment]:
     # An arm whose units are none cannot match: leaving it out spares PostgreSQL the OR across two joins,
     # which forces a sequential scan of every enrollment (a unit HR officer has no organizer reach).
     managed = units_in_scope(user, roles=HR_ROLES)
+    if _whole_city(managed):  # the city's HR: every enrollment, read in the list's index order
+        return Enrollment.objects.all()
     organized = units_in_scope(user, roles=ORGANIZER_ROLES)
     if _empty(organized):
         return Enrollment.objects.filter(official__unit__in=managed)
@@ -168,14 +202,17 @@ def approval_step_allowed(user: AnyUser, enrollment: Enrollment) -> bool:
 def certificates_in_scope(user: AnyUser) -> QuerySet[Certificate]:
     """Certificates the user may see: their own, those of officials in their scope, and, for an organizer
     or the city's HR, those their units issued (the official may since have moved out of the scope)."""
-    if not user.is_authenticated:
+    if isinstance(user, AnonymousUser) or not user.is_authenticated:
         return Certificate.objects.none()
     if user.is_superuser:
         return Certificate.objects.all()
+    officials = _official_ids_in_scope(user)
+    if officials is None:  # the whole city (see units_in_scope): every certificate
+        return Certificate.objects.all()
     issuers = units_in_scope(user, roles=(Role.ORGANIZER, Role.CITY_HR))
     if _empty(issuers):  # no issuing reach: the OR arm would only cost a sequential scan
-        return Certificate.objects.filter(official__in=officials_in_scope(user))
-    return Certificate.objects.filter(Q(official__in=officials_in_scope(user)) | Q(organizer__in=issuers))
+        return Certificate.objects.filter(official_id__in=officials)
+    return Certificate.objects.filter(Q(official_id__in=officials) | Q(organizer__in=issuers))
 
 
 def certificates_issued_by(user: AnyUser) -> QuerySet[Certificate]:

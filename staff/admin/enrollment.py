@@ -123,13 +123,23 @@ def enrollment_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     return redirect(next_url if next_url.startswith("/admin/") else reverse("staff_approvals"))
 
 
-APPROVALS_SHOWN = 500
+APPROVALS_SHOWN = 500  # the most ids one bulk decision takes
+APPROVALS_PAGE = 50  # rows per page of the approvals list: the city's HR may have thousands waiting
 
 
 def approvals(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Enrollments waiting for this user's decision, to decide one by one or many at once."""
-    pending = enrollments_awaiting_decision(request.user)[:APPROVALS_SHOWN]
-    return render(request, "staff/admin/enrollment/approvals.html", {"page_title": _("Approvals"), "pending": pending})
+    """Enrollments waiting for this user's decision, to decide one by one or many at once, a page at a time.
+
+    One row more than the page is read to know whether a next page exists: no count of everything waiting
+    (the same one query for 1 row and for 100,000)."""
+    page = int(request.GET["p"]) if request.GET.get("p", "").isdigit() and int(request.GET["p"]) > 0 else 1
+    start = (page - 1) * APPROVALS_PAGE
+    rows = list(enrollments_awaiting_decision(request.user)[start:start + APPROVALS_PAGE + 1])
+    return render(request, "staff/admin/enrollment/approvals.html", {
+        "page_title": _("Approvals"), "pending": rows[:APPROVALS_PAGE], "page": page,
+        "previous_page": page - 1 if page > 1 else None,
+        "next_page": page + 1 if len(rows) > APPROVALS_PAGE else None,
+    })
 
 
 def _posted_ids(request: AuthenticatedHttpRequest, name: str) -> list[int]:
@@ -289,6 +299,13 @@ class EnrollmentIndexView(CompactListMixin, ExportIndexView):
             if column.name in self.column_labels:
                 column.label = self.column_labels[column.name]
         return columns
+
+    def filter_queryset(self, queryset):
+        # ``queryset`` is the scoped list before any filter: the class and course suggestions are narrowed
+        # with it, instead of reading the user's role paths again.
+        if self.filters is not None:
+            self.filters.scope = queryset
+        return super().filter_queryset(queryset)
 
     def search_queryset(self, queryset):
         # The officials' folded search, through the enrollment: "nguyen thi" finds "Nguyễn Thị".

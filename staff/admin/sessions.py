@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -20,10 +20,12 @@ from staff.access import (
     AnyUser,
     AuthenticatedHttpRequest,
     courses_organized_by,
+    enrollments_in_scope,
     sessions_organized_by,
 )
 from staff.admin.base import ScopedModelViewSet
 from staff.models import AWAITING_APPROVAL, EnrollmentStatus
+from staff.selectors.enrollment import course_suggestions, session_suggestions
 from staff.services.enrollment import session_changes_apply
 from staff.services.replication import exchange_reserve_seats
 from training_site.admin_lists import ExportIndexView
@@ -118,3 +120,15 @@ def class_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         .order_by("-start_date", "pk")[:200]
     )
     return render(request, "staff/admin/sessions/class_list.html", {"page_title": _("Classes"), "sessions": sessions})
+
+
+def session_suggestions_view(request: AuthenticatedHttpRequest) -> JsonResponse:
+    """The enrollments list's class filter, as the user types: at most 20 classes of the user's scope."""
+    found = session_suggestions(enrollments_in_scope(request.user), request.GET.get("q", "")[:100])
+    return JsonResponse({"results": [{"value": value, "label": label} for value, label in found]})
+
+
+def course_suggestions_view(request: AuthenticatedHttpRequest) -> JsonResponse:
+    """The enrollments list's course filter, as the user types: at most 20 courses of the user's scope."""
+    found = course_suggestions(enrollments_in_scope(request.user), request.GET.get("q", "")[:100])
+    return JsonResponse({"results": [{"value": value, "label": label} for value, label in found]})

@@ -39,7 +39,7 @@ from staff.admin.imports import (
 from staff.admin.progress import export_job_status, import_job_status, invitation_batch_status
 from staff.admin.replication import adoption_edit, adoption_list, replication_dashboard_view, replication_practice
 from staff.admin.reporting import reform_report
-from staff.admin.sessions import class_list
+from staff.admin.sessions import class_list, course_suggestions_view, session_suggestions_view
 
 
 @hooks.register("register_admin_urls")
@@ -57,6 +57,9 @@ def register_urls() -> list:
         path("classes/<int:pk>/certificates/print/", class_certificates_print, name="staff_class_certificates_print"),
         path("enrollments/<int:pk>/decide/", enrollment_decide, name="staff_enrollment_decide"),
         path("approvals/", approvals, name="staff_approvals"),
+        # The enrollments list's searchable class and course filters (JSON, scoped, 20 at most)
+        path("suggest/sessions/", session_suggestions_view, name="staff_session_suggestions"),
+        path("suggest/courses/", course_suggestions_view, name="staff_course_suggestions"),
         path("approvals/decide/", approvals_decide, name="staff_approvals_decide"),
         path("nominate/", nominate_sessions, name="staff_nominate_sessions"),
         path("nominate/<int:pk>/", nominate, name="staff_nominate"),

@@ -5,9 +5,9 @@ Choice lists (units) are narrowed to what the requesting user may see (staff/acc
 
 from .base import scoped_units
 from .certificates import CertificateFilterSet
-from .enrollment import EnrollmentFilterSet, courses_with_sessions
+from .enrollment import EnrollmentFilterSet
 from .organisation import UnitFilterSet
 from .people import OfficialFilterSet, search_officials
 
 __all__ = ["CertificateFilterSet", "EnrollmentFilterSet", "OfficialFilterSet", "UnitFilterSet",
-           "courses_with_sessions", "scoped_units", "search_officials"]
+           "scoped_units", "search_officials"]

@@ -1,32 +1,42 @@
-"""The enrollments list's filters."""
+"""The enrollments list's filters.
+
+The class and the course are searchable text inputs (``SuggestInput``), not selects: at city scale a select
+of every class (6,000 and more) took most of the page's time to render, and offered classes outside the
+user's scope. A digit string is an id (what a chosen suggestion submits); any other text searches the class
+code and the course title, without diacritics ("ky nang so" finds "Kỹ năng số").
+"""
 
 from __future__ import annotations
 
 import django_filters
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 
-from courses.models import CourseSession, TrainingPage
+from staff.access import enrollments_in_scope
 from staff.models import Enrollment, EnrollmentStatus, Unit
+from staff.selectors.enrollment import (
+    course_suggestions,
+    courses_matching,
+    session_suggestions,
+    sessions_matching,
+)
 
-from .base import scoped_units
-
-
-def courses_with_sessions(request: HttpRequest | None) -> QuerySet[TrainingPage]:
-    return TrainingPage.objects.filter(sessions__isnull=False).distinct().order_by("title")
+from .base import SuggestInput, scoped_units
 
 
 class EnrollmentFilterSet(WagtailFilterSet):
-    course = django_filters.ModelChoiceFilter(
-        label=_("Course"), field_name="session__course",
-        queryset=courses_with_sessions,  # type: ignore[arg-type]  # django-filter takes a callable; stubs do not
+    course = django_filters.CharFilter(
+        label=_("Course"), method="filter_course",
+        widget=SuggestInput("staff_course_suggestions", attrs={"placeholder": _("Course title")}),
     )
-    session = django_filters.ModelChoiceFilter(
-        label=_("Session"), queryset=CourseSession.objects.select_related("course").order_by("-start_date"),
+    session = django_filters.CharFilter(
+        label=_("Session"), method="filter_session",
+        widget=SuggestInput("staff_session_suggestions", attrs={"placeholder": _("Class code or course title")}),
     )
-    status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=EnrollmentStatus.choices)
+    # One column of the row itself: no join can repeat a row, so no DISTINCT (a sort of the whole scope).
+    status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=EnrollmentStatus.choices,
+                                                 distinct=False)
     dates = django_filters.DateFromToRangeFilter(label=_("Session dates"), field_name="session__start_date")
     unit = django_filters.ModelChoiceFilter(
         label=_("Unit (and below)"), method="filter_unit",
@@ -36,6 +46,35 @@ class EnrollmentFilterSet(WagtailFilterSet):
     class Meta:
         model = Enrollment
         fields = ["course", "session", "status", "dates", "unit"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The list's own scoped enrollments, once the list has built them (EnrollmentIndexView.filter_queryset):
+        # the suggestions are narrowed with them instead of asking for the user's role paths again.
+        self.scope: QuerySet[Enrollment] | None = None
+        self.form.fields["session"].widget.suggestions = lambda: session_suggestions(self._scope(), "")
+        self.form.fields["course"].widget.suggestions = lambda: course_suggestions(self._scope(), "")
+
+    def _scope(self) -> QuerySet[Enrollment]:
+        if self.scope is not None:
+            return self.scope
+        return enrollments_in_scope(self.request.user) if self.request is not None else Enrollment.objects.none()
+
+    def filter_session(self, queryset: QuerySet[Enrollment], name: str, value: str) -> QuerySet[Enrollment]:
+        value = value.strip()
+        if not value:
+            return queryset
+        if value.isdigit():
+            return queryset.filter(session_id=int(value))
+        return queryset.filter(session__in=sessions_matching(value))
+
+    def filter_course(self, queryset: QuerySet[Enrollment], name: str, value: str) -> QuerySet[Enrollment]:
+        value = value.strip()
+        if not value:
+            return queryset
+        if value.isdigit():
+            return queryset.filter(session__course_id=int(value))
+        return queryset.filter(session__course_id__in=courses_matching(value))
 
     def filter_unit(self, queryset: QuerySet[Enrollment], name: str, value: Unit) -> QuerySet[Enrollment]:
         return queryset.filter(official__unit__path__startswith=value.path)

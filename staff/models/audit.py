@@ -37,7 +37,9 @@ class AuditEntry(models.Model):
         ordering = ("-at", "-pk")
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit log")
-        indexes = [models.Index(fields=["action", "at"]), models.Index(fields=["object_type", "object_id"])]
+        indexes = [models.Index(fields=["action", "at"]), models.Index(fields=["object_type", "object_id"]),
+                   # The audit list's order (newest first, ties by id): a page read from the index.
+                   models.Index(fields=["-at", "-id"], name="audit_list_order")]
 
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y %H:%M} {self.action} {self.summary}"

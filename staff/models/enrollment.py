@@ -117,7 +117,15 @@ class Enrollment(models.Model):
                 name="one_active_enrollment_per_session",
             )
         ]
-        indexes = [models.Index(fields=["session", "status"])]
+        indexes = [
+            models.Index(fields=["session", "status"]),
+            # The HR list's order (newest first): a page is read from the index, not sorted out of a million.
+            models.Index(fields=["-created_at", "-id"], name="enrollment_list_order"),
+            # An official's completed periods per year (staff/selectors/compliance.py): read from the index
+            # alone, for the completed rows only.
+            models.Index(fields=["official", "completed_on"], include=["periods_earned"],
+                         condition=Q(status="completed"), name="enrollment_completed_periods"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.official_id} → {self.session_id} ({self.status})"

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
-from courses.models import CourseSession
+from courses.models import CourseSession, TrainingPage
+from courses.text import fold
 from staff.access import AnyUser, officials_managed_by, sessions_organized_by
 from staff.models import (
     ACTIVE_STATUSES,
@@ -72,3 +73,60 @@ def enrollments_awaiting_decision(user: AnyUser) -> QuerySet[Enrollment]:
         .select_related("official__unit", "session__course")
         .order_by("session__start_date", "created_at", "pk")
     )
+
+
+# --- The enrollments list's searchable class and course filters (staff/filters/enrollment.py) ----------
+
+SUGGESTED = 20  # suggestions at once: a datalist to pick from, not a catalogue
+
+
+def courses_matching(text: str) -> list[int]:
+    """Ids of the courses with sessions whose title holds every word of ``text``, without diacritics.
+
+    Folded in Python: titles are folded nowhere in the database, and the courses are a few hundred even at
+    city scale (one query of ids and titles)."""
+    terms = fold(text).split()
+    if not terms:
+        return []
+    rows = (TrainingPage.objects.filter(Exists(CourseSession.objects.filter(course_id=OuterRef("pk"))))
+            .values_list("pk", "title"))
+    return [pk for pk, title in rows if all(term in fold(title) for term in terms)]
+
+
+def sessions_matching(text: str) -> QuerySet[CourseSession]:
+    """Sessions whose code contains ``text`` or whose course title holds its words (diacritics ignored)."""
+    text = text.strip()
+    return CourseSession.objects.filter(Q(code__icontains=text) | Q(course_id__in=courses_matching(text)))
+
+
+def _sessions_seen(scope: QuerySet[Enrollment]) -> QuerySet[CourseSession]:
+    """Sessions with an enrollment in ``scope`` (the user's scoped enrollments); every session for a scope
+    without a condition (the whole city)."""
+    if not scope.query.where:
+        return CourseSession.objects.all()
+    return CourseSession.objects.filter(Exists(scope.order_by().filter(session_id=OuterRef("pk"))))
+
+
+def session_suggestions(scope: QuerySet[Enrollment], text: str) -> list[tuple[str, str]]:
+    """Up to ``SUGGESTED`` sessions of ``scope`` matching ``text`` (an id, a code or course words), newest
+    first, as (id, "code · course · start date") for a datalist; in one query."""
+    sessions = _sessions_seen(scope)
+    text = text.strip()
+    if text.isdigit():
+        sessions = sessions.filter(Q(pk=int(text)) | Q(code__icontains=text))
+    elif text:
+        sessions = sessions.filter(pk__in=sessions_matching(text).values("pk"))
+    rows = sessions.order_by("-start_date", "-pk").values_list("pk", "code", "course__title", "start_date")
+    return [(str(pk), " · ".join(part for part in (code, title, f"{start:%d/%m/%Y}") if part))
+            for pk, code, title, start in rows[:SUGGESTED]]
+
+
+def course_suggestions(scope: QuerySet[Enrollment], text: str) -> list[tuple[str, str]]:
+    """Up to ``SUGGESTED`` courses with a session of ``scope``, matching ``text``, by title: (id, title)."""
+    courses = TrainingPage.objects.filter(pk__in=_sessions_seen(scope).values("course_id"))
+    text = text.strip()
+    if text.isdigit():
+        courses = courses.filter(pk=int(text))
+    elif text:
+        courses = courses.filter(pk__in=courses_matching(text))
+    return [(str(pk), title) for pk, title in courses.order_by("title", "pk").values_list("pk", "title")[:SUGGESTED]]
