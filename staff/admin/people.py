@@ -7,8 +7,10 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.ui.tables import BaseColumn, Column
 from wagtail.admin.widgets.button import HeaderButton
@@ -94,7 +96,13 @@ class NominateCheckboxColumn(BaseColumn):
     with it, Wagtail's ``w-bulk`` controller ticks the whole page from the header box)."""
 
     header_template_name = "staff/admin/people/pick_header.html"
-    cell_template_name = "staff/admin/people/pick_cell.html"
+    cell_template_name = "staff/admin/people/pick_cell.html"  # the markup below, for a reader of templates
+
+    def render_cell_html(self, instance, parent_context) -> SafeString:
+        # Built here, not by the template: a template per row was a good part of the list's time.
+        return format_html('<td class="staff-pick"><input type="checkbox" name="official" value="{}" id="pick-{}" '
+                           'aria-label="{}" data-w-bulk-target="item" data-action="w-bulk#toggle"></td>',
+                           instance.pk, instance.pk, gettext("Choose %(name)s") % {"name": instance.full_name})
 
 
 class OfficialIndexView(CompactListMixin, ExportIndexView):

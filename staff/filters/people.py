@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
@@ -11,7 +11,7 @@ from wagtail.admin.filters import WagtailFilterSet
 from courses.text import fold
 from staff.models import AccountState, Category, Official, OfficialStatus, Rank, Unit
 from staff.models.people import account_state_q
-from staff.selectors.compliance import officials_with_compliance
+from staff.selectors.compliance import officials_below_requirement
 
 from .base import scoped_units
 
@@ -44,10 +44,8 @@ class OfficialFilterSet(WagtailFilterSet):
                                  value: bool | None) -> QuerySet[Official]:
         if value is None:
             return queryset
-        annotated = officials_with_compliance(queryset, year=timezone.localdate().year)
-        if value:
-            return annotated.filter(periods_done__lt=F("periods_required"))
-        return annotated.filter(periods_done__gte=F("periods_required"))
+        # One grouped SUM over the year's completed enrollments, not the list's SUM per official.
+        return officials_below_requirement(queryset, year=timezone.localdate().year, below=value)
 
 
 def search_officials(queryset: QuerySet[Official], query: str) -> QuerySet[Official]:
