@@ -62,6 +62,10 @@ class ReservationForm(forms.Form):
         unit.queryset = units
 
 
+# Status changes shown on the class page, and at most with ?lich-su=tat-ca.
+HISTORY_LATEST, HISTORY_ALL = 50, 2000
+
+
 def class_participants(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The class as the organizer runs it: everyone enrolled in any state, the waiting list in its
     order, reserved seats, the days for attendance, and every status change with who and why."""
@@ -81,16 +85,23 @@ def class_participants(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     enrollments = list(
         session.enrollments.select_related("official__unit", "official__rank", "nominated_by", "reservation__unit")
     )
-    events = (
+    # The latest changes; a big class has thousands (a status change each), and the page is the organizer's
+    # working screen, so the whole history is one click away instead of rendered every time.
+    whole_history = request.GET.get("lich-su") == "tat-ca"
+    shown = HISTORY_ALL if whole_history else HISTORY_LATEST
+    events = list(
         EnrollmentEvent.objects.filter(enrollment__session=session)
-        .select_related("enrollment__official", "by").order_by("-at", "-pk")[:500]
+        .select_related("enrollment__official", "by").order_by("-at", "-pk")[:shown + 1]
     )
+    more_history = len(events) > shown
+    events = events[:shown]
     return render(request, "staff/admin/enrollment/class_participants.html", {
         "page_title": str(session), "session": session, "course": session.course,
         "enrollments": enrollments,
         "waiting": [e for e in enrollments if e.status == EnrollmentStatus.WAITLISTED],
         "reservations": session.reservations.select_related("unit"),
         "reservation_form": reservation_form, "events": events, "results": Result.choices,
+        "more_history": more_history and not whole_history, "whole_history": whole_history,
         "can_complete": session.end_date <= timezone.localdate(),
         "today": timezone.localdate(),
     })

@@ -325,3 +325,22 @@ def test_an_unknown_result_is_a_message_not_an_error_page(client, organizer, off
     assert response.status_code == 302
     enrollment.refresh_from_db()
     assert enrollment.result == ""
+
+
+def test_the_roster_shows_the_latest_changes_and_the_whole_history_on_request(client, organizer, official, session):
+    from staff.admin.enrollment import HISTORY_LATEST
+    from staff.models import EnrollmentEvent
+
+    enrollment = enrollment_create(official=official, session=session, by=None)
+    EnrollmentEvent.objects.bulk_create(
+        EnrollmentEvent(enrollment=enrollment, from_status="confirmed", to_status="confirmed", reason=f"Ghi chú {n}")
+        for n in range(HISTORY_LATEST + 5))
+    client.force_login(organizer)
+    url = reverse("staff_class_participants", args=[session.pk])
+
+    page = client.get(url).content.decode()
+    events = page[page.index('id="events"'):]
+    assert events.count("<tr><td>") == HISTORY_LATEST and "lich-su=tat-ca" in events
+    whole = client.get(url, {"lich-su": "tat-ca"}).content.decode()
+    events = whole[whole.index('id="events"'):]
+    assert events.count("<tr><td>") == HISTORY_LATEST + 6 and "lich-su=tat-ca" not in events
