@@ -113,6 +113,12 @@ def units_in_scope(user: AnyUser, *, roles: tuple[str, ...] = SCOPE_ROLES) -> Qu
 
 def _whole_city(queryset: QuerySet[Unit]) -> bool:
     """Whether ``queryset`` is ``units_in_scope``'s whole city (no condition at all), without a query."""
+    return unrestricted(queryset)
+
+
+def unrestricted(queryset: QuerySet[Any]) -> bool:
+    """Whether a scope queryset (``officials_managed_by``, ``sessions_organized_by``…) is every row, so that a
+    caller can leave the condition out instead of making PostgreSQL test each row against all of them."""
     return not queryset.query.is_empty() and not queryset.query.where
 
 

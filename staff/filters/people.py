@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
@@ -11,7 +11,7 @@ from wagtail.admin.filters import WagtailFilterSet
 from courses.text import fold
 from staff.models import AccountState, Category, Official, OfficialStatus, Rank, Unit
 from staff.models.people import account_state_q
-from staff.selectors.compliance import officials_below_requirement
+from staff.selectors.compliance import officials_with_compliance
 
 from .base import scoped_units
 
@@ -44,8 +44,15 @@ class OfficialFilterSet(WagtailFilterSet):
                                  value: bool | None) -> QuerySet[Official]:
         if value is None:
             return queryset
-        # One grouped SUM over the year's completed enrollments, not the list's SUM per official.
-        return officials_below_requirement(queryset, year=timezone.localdate().year, below=value)
+        # The SUM per official, read from the covering partial index enrollment_completed_periods: a page
+        # probes a few dozen officials and the capped count at most ~10,001 matches. Measured on the city
+        # (100,200 officials): 5-10 ms a page and 70-130 ms the count, against 140 ms and 100-170 ms for the
+        # grouped SUM of officials_below_requirement, which must sum the whole year first (and for a ward's
+        # 600 officials: 3 ms against 40-130 ms). The grouped form is the report's, which wants every official.
+        annotated = officials_with_compliance(queryset, year=timezone.localdate().year)
+        if value:
+            return annotated.filter(periods_done__lt=F("periods_required"))
+        return annotated.filter(periods_done__gte=F("periods_required"))
 
 
 def search_officials(queryset: QuerySet[Official], query: str) -> QuerySet[Official]:

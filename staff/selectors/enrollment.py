@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from courses.models import CourseSession, TrainingPage
 from courses.text import fold
-from staff.access import AnyUser, officials_managed_by, sessions_organized_by
+from staff.access import AnyUser, officials_managed_by, sessions_organized_by, unrestricted
 from staff.models import (
     ACTIVE_STATUSES,
     Certificate,
@@ -65,11 +65,14 @@ def enrollments_awaiting_decision(user: AnyUser) -> QuerySet[Enrollment]:
 
     The approvals page lists them and the bulk decision looks the posted ids up here, so an id from
     another unit (or a step that is not the user's) is never decided."""
+    managed, organized = officials_managed_by(user), sessions_organized_by(user)
+    # The city's HR manages everyone and organizes everything: the steps alone, no IN over 100,000 officials.
+    first = Q(status=EnrollmentStatus.PENDING) if unrestricted(managed) else Q(
+        status=EnrollmentStatus.PENDING, official__in=managed)
+    second = Q(status=EnrollmentStatus.PENDING_ORGANIZER) if unrestricted(organized) else Q(
+        status=EnrollmentStatus.PENDING_ORGANIZER, session__in=organized)
     return (
-        Enrollment.objects.filter(
-            Q(status=EnrollmentStatus.PENDING, official__in=officials_managed_by(user))
-            | Q(status=EnrollmentStatus.PENDING_ORGANIZER, session__in=sessions_organized_by(user))
-        )
+        Enrollment.objects.filter(first | second)
         .select_related("official__unit", "session__course")
         .order_by("session__start_date", "created_at", "pk")
     )
