@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -77,6 +77,51 @@ def xlsx_cell(sheet: Any, value: Any) -> Cell:
     else:
         cell = WriteOnlyCell(sheet, value=value)
     return cell
+
+
+# Values openpyxl writes as they are, with no style: the common case of a row goes to ``append`` untouched.
+_PLAIN_TYPES = frozenset({int, float, bool, Decimal, type(None)})
+# A string openpyxl would not keep as text: "=…" becomes a formula, "#N/A" and the like an error value.
+_NOT_TEXT_PREFIXES = ("=", "#")
+
+
+def xlsx_rows(sheet: Any) -> Callable[[Iterable[Any]], list[Any]]:
+    """Rows for a write-only sheet's ``append`` with the rules of ``xlsx_cell``, but a cell object only where
+    a value needs one (a date's format, a string openpyxl would turn into a formula or an error, a string with
+    characters XML cannot carry). Plain text and numbers are appended as values: openpyxl then reuses one
+    cell for them, where a cell per value was most of the time of a city's export (issue 12)."""
+
+    # The style of the first date (and of the first time) written, given to the next ones as they are made:
+    # openpyxl copies a cell's style array, so setting the number format (a lookup, twice) is done once.
+    styles: dict[type, Any] = {}
+
+    def dated(value: dt.date, kind: type) -> Cell:
+        style = styles.get(kind)
+        if style is None:
+            cell = xlsx_cell(sheet, value)
+            styles[kind] = cell._style  # type: ignore[attr-defined]  # openpyxl has no public getter
+            return cell
+        return Cell(sheet, row=1, column=1, style_array=style,
+                    value=local_time(value) if kind is dt.datetime else value)  # type: ignore[arg-type]
+
+    def row(values: Iterable[Any]) -> list[Any]:
+        cells: list[Any] = []
+        put = cells.append
+        for value in values:
+            kind = type(value)
+            if kind is str:
+                # isprintable() is False for every control character, so a printable string has none to drop.
+                put(value if value.isprintable() and not value.startswith(_NOT_TEXT_PREFIXES)
+                    else xlsx_cell(sheet, value))
+            elif kind in _PLAIN_TYPES:
+                put(value)
+            elif kind is dt.date or kind is dt.datetime:
+                put(dated(value, kind))
+            else:  # subclasses of date, lazy translations, anything else: the careful path
+                put(xlsx_cell(sheet, value))
+        return cells
+
+    return row
 
 
 def set_text(cell: Any, value: Any) -> Any:

@@ -25,7 +25,7 @@ from django.conf import settings
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from training_site.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, csv_text, xlsx_cell
+from training_site.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, csv_text, xlsx_cell, xlsx_rows
 
 if TYPE_CHECKING:
     from openpyxl.cell.cell import Cell
@@ -102,7 +102,11 @@ def _xlsx_cell(sheet: WriteOnlyWorksheet, value: Any, *, bold_font: Font | None 
 
 def write_xlsx(exporter: Exporter, stream: BinaryIO, *,
                on_progress: Callable[[int], None] | None = None) -> int:
-    """Write the exporter's preamble, header and rows to ``stream`` as XLSX; return the data rows written."""
+    """Write the exporter's preamble, header and rows to ``stream`` as XLSX; return the data rows written.
+
+    The preamble and the (bold) header are a few cells each; the data rows go through ``xlsx_rows``, which
+    makes a cell object only for the values that need one (dates, text openpyxl would not keep as text), so
+    a city's year of records is written at the speed of openpyxl itself."""
 
     workbook = Workbook(write_only=True)
     sheet: WriteOnlyWorksheet = workbook.create_sheet(title=str(exporter.sheet_title)[:31])
@@ -112,9 +116,13 @@ def write_xlsx(exporter: Exporter, stream: BinaryIO, *,
         sheet.append([_xlsx_cell(sheet, value) for value in line])
     header_row = len(preamble) + 1
     sheet.freeze_panes = f"A{header_row + 1}"
-    return _stream(exporter, lambda row, first: sheet.append(
-        [_xlsx_cell(sheet, value, bold_font=bold if first else None) for value in row]
-    ), on_progress, finish=lambda: workbook.save(stream))
+
+    data_row = xlsx_rows(sheet)
+
+    def put(row: Row, first: bool) -> None:
+        sheet.append([_xlsx_cell(sheet, value, bold_font=bold) for value in row] if first else data_row(row))
+
+    return _stream(exporter, put, on_progress, finish=lambda: workbook.save(stream))
 
 
 def write_csv(exporter: Exporter, stream: BinaryIO, *, on_progress: Callable[[int], None] | None = None) -> int:

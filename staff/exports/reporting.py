@@ -22,6 +22,11 @@ THIN = Side(style="thin", color="888888")
 
 
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+# Style objects made once and shared by every cell that wears them: openpyxl keeps one copy per distinct
+# style anyway, and a new Font per cell was the workbook's own cost at city scale (issue 12).
+BOLD = Font(bold=True)
+TITLE_FONT = Font(bold=True, size=14)
+HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="center", horizontal="center")
 
 
 HEADER_ROW = 4  # rows 1–3: title, scope, blank
@@ -58,7 +63,7 @@ def _put_share(sheet: Worksheet, row: int, column: int, share: float | None, **o
 def _put(sheet: Worksheet, row: int, column: int, value: Any, *, bold: bool = False, border: bool = True) -> Cell:
     cell = set_text(sheet.cell(row=row, column=column), value)  # user text (names) stays text
     if bold:
-        cell.font = Font(bold=True)
+        cell.font = BOLD
     if border:
         cell.border = BOX
     return cell
@@ -66,11 +71,11 @@ def _put(sheet: Worksheet, row: int, column: int, value: Any, *, bold: bool = Fa
 
 def _sheet(workbook: Workbook, title: str, report: ReformReport, header: list[str], widths: list[int]) -> Worksheet:
     sheet = workbook.create_sheet(title=title[:31])
-    _put(sheet, 1, 1, report_title(report), bold=True, border=False).font = Font(bold=True, size=14)
+    _put(sheet, 1, 1, report_title(report), bold=True, border=False).font = TITLE_FONT
     _put(sheet, 2, 1, report_subtitle(report), border=False)
     for column, text in enumerate(header, start=1):
         cell = _put(sheet, HEADER_ROW, column, text, bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        cell.alignment = HEADER_ALIGNMENT
     for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=3 if len(header) > 4 else 1)

@@ -1,7 +1,7 @@
 """The yearly training report, the training part of the administrative-reform (CCHC) report.
 
 Every number comes from GROUP BY queries (a handful, whatever the number of enrollments): by content
-group × programme type, by unit, certificates by type, plan lines, exchange sessions and compliance,
+group × programme type (with the valid certificates by type), by unit, plan lines, exchange sessions and compliance,
 exchanges and adoptions (``build_exchange_section``).
 Python only folds the aggregated rows (units merged in 2025 into today's units, when asked) and adds
 totals.
@@ -33,7 +33,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Aggregate, Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import Aggregate, Count, FilteredRelation, Q, QuerySet, Sum
 from django.utils import timezone
 
 from courses.models import ContentGroup, CredentialType, ProgrammeType
@@ -43,7 +43,6 @@ from staff.models import (
     AdoptionEvent,
     AdoptionStatus,
     Category,
-    Certificate,
     CertificateStatus,
     Enrollment,
     EnrollmentStatus,
@@ -53,7 +52,7 @@ from staff.models import (
     TrainingPlan,
     Unit,
 )
-from staff.selectors.compliance import officials_with_compliance
+from staff.selectors.compliance import officials_below_requirement
 from staff.selectors.organisation import map_unit, successor_map, unit_subtree
 
 
@@ -276,7 +275,6 @@ def build_reform_report(*, year: int, unit: Unit | None = None, mapped: bool = F
     aggregates = _aggregates(using)
     lines = _Lines(groups={group.pk: group for group in ContentGroup.objects.using(using).all()})
     _count_lines(lines, base, aggregates)
-    _count_certificates(lines, base, using=using)
     has_plan = _add_plans(lines, year=year, unit=unit, using=using)
     ordered = lines.ordered()
     total = Counts()
@@ -313,25 +311,26 @@ class _Lines:
 
 
 def _count_lines(lines: _Lines, base: QuerySet[Enrollment], aggregates: dict[str, Aggregate]) -> None:
-    """Classes and participants' counts per content group and programme type: one GROUP BY."""
+    """Classes, participants' counts and valid certificates by credential type, per content group and
+    programme type: one GROUP BY.
+
+    The valid certificate is joined as a filtered relation: an enrollment has at most one (the unique
+    constraint ``one_valid_certificate_per_enrollment``), so the join adds no row and every other count is
+    still a count of enrollments. (A second GROUP BY over certificates with ``enrollment IN (base)`` read the
+    year's enrollments twice.)"""
     group_key = ("session__course__content_group_id", "session__course__programme_type")
-    for row in base.values(*group_key).annotate(classes=Count("session", distinct=True), **aggregates).order_by():
+    certificates = {f"cert_{code}": Count("valid_certificate", filter=Q(valid_certificate__credential_type=code))
+                    for code in CREDENTIALS}
+    rows = (base.annotate(valid_certificate=FilteredRelation(
+                "certificates", condition=Q(certificates__status=CertificateStatus.VALID)))
+            .values(*group_key).annotate(classes=Count("session", distinct=True), **aggregates, **certificates)
+            .order_by())
+    for row in rows:
         target = lines.line(row[group_key[0]], row[group_key[1]])
         target.classes = row["classes"]
         _fill(target, row)
-
-
-def _count_certificates(lines: _Lines, base: QuerySet[Enrollment], *, using: str) -> None:
-    """Valid certificates of the counted enrollments by credential type, per line: one GROUP BY."""
-    certificates = (
-        Certificate.objects.using(using).filter(status=CertificateStatus.VALID, enrollment__in=base)
-        .values("enrollment__session__course__content_group_id", "enrollment__session__course__programme_type",
-                "credential_type").annotate(n=Count("pk")).order_by()
-    )
-    for row in certificates:
-        target = lines.line(row["enrollment__session__course__content_group_id"],
-                            row["enrollment__session__course__programme_type"])
-        target.certificates[row["credential_type"]] = target.certificates.get(row["credential_type"], 0) + row["n"]
+        for code in CREDENTIALS:
+            target.certificates[code] = target.certificates.get(code, 0) + row[f"cert_{code}"]
 
 
 def _add_plans(lines: _Lines, *, year: int, unit: Unit | None, using: str) -> bool:
@@ -369,10 +368,10 @@ def _by_unit(scope: ReportUnits, base: QuerySet[Enrollment], aggregates: dict[st
     people = Official.objects.using(using).filter(status=OfficialStatus.ACTIVE, unit__isnull=False)
     if unit is not None:
         people = people.filter(unit__path__startswith=unit.path)
-    met = Case(When(periods_done__gte=F("periods_required"), then=Value(1)), default=Value(0),
-               output_field=IntegerField())
-    compliance = (officials_with_compliance(people, year=year).annotate(met=met)
-                  .values("unit_id").annotate(n=Count("pk"), ok=Sum("met")).order_by())
+    # Who met the rule: the grouped aggregate of ``officials_below_requirement`` (the same rule as
+    # ``officials_with_compliance``), read as a set, instead of a correlated SUM per official of the city.
+    met = officials_below_requirement(people, year=year, below=False).values("pk")
+    compliance = people.values("unit_id").annotate(n=Count("pk"), ok=Count("pk", filter=Q(pk__in=met))).order_by()
     officials = meeting = 0
     for row in compliance:
         target = by_unit[row["unit_id"]]
