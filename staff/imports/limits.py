@@ -4,20 +4,33 @@ An XLSX file is a zip of XML: a few kilobytes can declare gigabytes once inflate
 macro-enabled workbook can ride in under an innocent name. So the file size, the zip's table of
 contents (entries, declared sizes, compression ratios, a VBA project) are checked from the central
 directory alone; Python's zipfile never inflates an entry past its declared size (the CRC check fails
-first), so the declared sizes are real bounds. Row and column limits are enforced by the reader.
+first), so the declared sizes are real bounds.
+
+The number of rows is counted here too, before any row is parsed: the ``<dimension>`` a worksheet declares
+may lie or be absent (openpyxl's reset_dimensions exists for that reason), so the worksheet's XML is
+streamed out of the zip and its ``<row`` tags counted (a byte scan of the inflated stream, chunk by chunk:
+a 140,000-row sheet is counted in about a second, its rows would take a minute to parse). A CSV file's
+lines are counted the same way. The reader still counts the rows it reads and the columns of each row:
+a sheet can skip row numbers (openpyxl then yields the missing rows as empty ones).
 """
 
 from __future__ import annotations
 
 import codecs
+import csv
+import io
+import re
 import zipfile
 from dataclasses import dataclass
 from typing import IO
 
 import openpyxl.xml
+from defusedxml import ElementTree  # type: ignore[import-untyped]
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
+
+from training_site.formats.numbers import number
 
 ACCEPTED_EXTENSIONS = ("xlsx", "csv")
 # Read like CSV: Excel's "Unicode Text" is tab-separated UTF-16 saved as .txt (.tsv by other tools).
@@ -27,6 +40,15 @@ REFUSED_EXTENSIONS = ("xlsm", "xltm", "xlsb", "xls", "xla", "xlam")
 # Only entries this large are judged by their ratio: tiny XML parts compress very well and are harmless.
 RATIO_CHECK_FROM_BYTES = 1024 * 1024
 CONTENT_TYPES_MAX_BYTES = 256 * 1024
+# workbook.xml and its relationships are small; anything bigger is not a workbook we take.
+WORKBOOK_PART_MAX_BYTES = 4 * 1024 * 1024
+SCAN_CHUNK = 1024 * 1024
+# A row's start tag, with or without a namespace prefix ("<row ", "<x:row>"), never "<rowBreaks"; and its
+# row number when it gives one (a sheet may skip numbers: openpyxl yields the gap as empty rows).
+ROW_TAG = re.compile(rb'<(?:[A-Za-z_][\w.-]{0,30}:)?row(?=[\s/>])(?:[^>]*?\sr\s*=\s*["\'](\d{1,9}))?')
+# Long enough to hold a row's start tag cut by a chunk boundary, with its r attribute.
+SCAN_OVERLAP = 256
+RELATIONSHIPS_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
 class ImportRefusedError(Exception):
@@ -35,11 +57,13 @@ class ImportRefusedError(Exception):
 
 @dataclass(frozen=True)
 class UploadLimits:
-    max_bytes: int = 10 * 1024 * 1024
+    # The same defaults as training_site/settings/base.py (IMPORT_MAX_FILE_BYTES, IMPORT_MAX_ROWS): a whole
+    # city's roster (about 140,000 rows, 10 MB) fits with room to spare.
+    max_bytes: int = 32 * 1024 * 1024
     max_zip_entries: int = 200
     max_uncompressed_bytes: int = 200 * 1024 * 1024
     max_compression_ratio: int = 100
-    max_rows: int = 50_000
+    max_rows: int = 200_000
     max_columns: int = 60
 
     @classmethod
@@ -88,7 +112,8 @@ def stream_size(stream: IO[bytes]) -> int:
 
 
 def check_upload(stream: IO[bytes], filename: str, *, limits: UploadLimits | None = None) -> str:
-    """Refuse a file that is too big, not what it claims to be, a zip bomb or macro-enabled.
+    """Refuse a file that is too big, has too many rows, is not what it claims to be, a zip bomb or
+    macro-enabled; all before a single row is parsed.
 
     Returns the kind ('xlsx' or 'csv'); leaves the stream at its start.
     """
@@ -103,6 +128,8 @@ def check_upload(stream: IO[bytes], filename: str, *, limits: UploadLimits | Non
     stream.seek(0)
     if kind == "xlsx":
         _check_xlsx(stream, limits)
+        stream.seek(0)
+        _check_rows(xlsx_row_count(stream), limits)
     else:
         head = stream.read(8192)
         if head.startswith(b"PK\x03\x04"):
@@ -112,8 +139,100 @@ def check_upload(stream: IO[bytes], filename: str, *, limits: UploadLimits | Non
         if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             raise ImportRefusedError(_("The file is not a CSV text file in UTF-8. In Excel choose “CSV UTF-8 "
                                        "(Comma delimited)” or “Unicode Text” when saving."))
+        stream.seek(0)
+        _check_rows(csv_row_count(stream, limits), limits)
     stream.seek(0)
     return kind
+
+
+def _check_rows(rows: int, limits: UploadLimits) -> None:
+    """``rows`` counts the header row too; the limit is on the rows below it."""
+    data_rows = max(rows - 1, 0)
+    if data_rows > limits.max_rows:
+        raise ImportRefusedError(_("The file has %(rows)s rows, over the limit of %(limit)s rows; split it into "
+                                   "several files.") % {"rows": number(data_rows), "limit": number(limits.max_rows)})
+
+
+def xlsx_row_count(stream: IO[bytes]) -> int:
+    """The rows of the first worksheet (the one the reader reads), counted in its XML without parsing it:
+    the row tags, or the highest row number one of them gives if that is more. 0 when there is none."""
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            part = _first_worksheet(archive)
+            if part is None:
+                return 0  # not a workbook openpyxl can read either: the reader says so
+            count = highest = 0
+            tail = b""
+            with archive.open(part) as xml:
+                while True:
+                    chunk = xml.read(SCAN_CHUNK)
+                    window = tail + chunk
+                    # A tag starting in the last SCAN_OVERLAP bytes may be cut: it is counted with the next
+                    # chunk (that window starts with these bytes), unless the stream has ended.
+                    cut = len(window) - SCAN_OVERLAP if chunk else len(window)
+                    for match in ROW_TAG.finditer(window, 0, len(window)):
+                        if match.start() >= cut:
+                            break
+                        count += 1
+                        if match.group(1):
+                            highest = max(highest, int(match.group(1)))
+                    if not chunk:
+                        break
+                    tail = window[max(cut, 0):]
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, EOFError, KeyError) as exc:
+        raise ImportRefusedError(_("The file is not a valid Excel workbook (.xlsx). Open it in Excel and save it "
+                                   "again as .xlsx.")) from exc
+    finally:
+        stream.seek(0)
+    return max(count, highest)
+
+
+def _first_worksheet(archive: zipfile.ZipFile) -> str | None:
+    """The zip entry of the workbook's first worksheet, as openpyxl's ``worksheets[0]``: the first <sheet> of
+    workbook.xml whose relationship is a worksheet (not a chart sheet)."""
+    names = {info.filename.lower(): info for info in archive.infolist()}
+    workbook, rels = names.get("xl/workbook.xml"), names.get("xl/_rels/workbook.xml.rels")
+    if workbook is None or rels is None or max(workbook.file_size, rels.file_size) > WORKBOOK_PART_MAX_BYTES:
+        return None
+    try:
+        sheets = ElementTree.fromstring(archive.read(workbook))
+        relationships = ElementTree.fromstring(archive.read(rels))
+    except ElementTree.ParseError:
+        return None
+    targets: dict[str | None, str] = {}
+    for relationship in relationships:
+        if str(relationship.get("Type", "")).endswith("/worksheet"):
+            target = str(relationship.get("Target", ""))
+            # Relative to xl/ unless absolute ("/xl/worksheets/sheet1.xml").
+            targets[relationship.get("Id")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    for element in sheets.iter():
+        if element.tag.rsplit("}", 1)[-1] == "sheet":
+            path = targets.get(element.get(f"{{{RELATIONSHIPS_NS}}}id"))
+            if path is not None and path.lower() in names:
+                return names[path.lower()].filename
+    return None
+
+
+def csv_row_count(stream: IO[bytes], limits: UploadLimits) -> int:
+    """The lines of a text file, counted in bytes; only a count over the limit (a quoted cell may hold a line
+    break) is checked again by the csv module, so that such cells never refuse a file that fits."""
+    lines, last = 0, b""
+    for chunk in iter(lambda: stream.read(SCAN_CHUNK), b""):
+        lines += chunk.count(b"\n")
+        last = chunk
+    stream.seek(0)
+    rows = lines + (1 if last and not last.endswith(b"\n") else 0)
+    if rows - 1 <= limits.max_rows:
+        return rows
+    from staff.imports.reader import _csv_text, _delimiter  # the reader imports this module
+
+    text = _csv_text(stream.read())
+    stream.seek(0)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text.split("\n", 1)[0]))
+    try:
+        return sum(1 for _row in reader)
+    except csv.Error:
+        return rows  # the reader reports what is wrong with the file
 
 
 def _check_xlsx(stream: IO[bytes], limits: UploadLimits) -> None:

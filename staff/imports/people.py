@@ -1,14 +1,16 @@
-"""Roster import: validate the whole file, plan created / updated / unchanged per row, then apply it
-all in one transaction, or nothing at all.
+"""Roster import: validate the whole file, plan created / updated / unchanged per row, and apply it all
+in one transaction, or nothing at all.
 
-Everything the checks need (existing officials, ranks, units, successors, the user's scope) is read in
-bulk up front, so a 10,000-row file costs a handful of queries, not tens of thousands.
+Units, ranks, successors and the user's scope are read once up front; the rows are then checked and
+written a chunk at a time (CHUNK_ROWS), each chunk's lookups one query each, so a 140,000-row city roster
+costs a few queries per thousand rows and memory does not grow with the file: only the codes and personal
+ids seen so far (for duplicates) and the per-row outcomes of the report outlive a chunk. A row that fails
+stops the writing; the rest of the file is still checked, then the transaction is rolled back.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
@@ -20,19 +22,18 @@ from django.db import DatabaseError, transaction
 from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from staff.access import HR_ROLES, units_in_scope
 from staff.imports import fields as f
 from staff.imports.limits import ImportRefusedError, UploadLimits, check_upload
 from staff.imports.reader import Row, Sheet, alias_resolver, read_sheet
 from staff.imports.report import CREATED, UNCHANGED, UPDATED, ImportReport, RowError, RowOutcome, file_sha256
-from staff.models import MAJORITY_ETHNICITY, AuditAction, Official, OfficialStatus, Rank, Unit, UnitAssignment
+from staff.imports.spool import chunked, read_ahead
+from staff.imports.writes import Plan, RosterWriter
+from staff.models import MAJORITY_ETHNICITY, Official, OfficialStatus, Rank, Unit, UnitAssignment
 from staff.personal_id import check_against
 from staff.selectors.organisation import successor_map, units_valid_on
-from staff.services.accounts import accounts_for_import
-from staff.services.audit import audit_record, audit_summary
-from staff.services.people import OfficialChange, officials_bulk_upsert
+from staff.services.people import OfficialChange
 
 CHUNK = 1000  # codes per "IN (...)" query: stays under every database's parameter limit
 PLAIN_FIELDS = ("full_name", "personal_id", "date_of_birth", "gender", "ethnicity", "category", "job_position",
@@ -51,20 +52,16 @@ class _Parsed:
     failed: set[str] = field(default_factory=set)  # the keys of the cells in error
 
 
-@dataclass
-class _Plan:
-    new: list[tuple[Official, Unit]] = field(default_factory=list)
-    changed: list[OfficialChange] = field(default_factory=list)
-    unchanged: list[Official] = field(default_factory=list)
-
-    def everyone(self) -> list[Official]:
-        return [*(official for official, _unit in self.new), *(change.official for change in self.changed),
-                *self.unchanged]
-
-
 # Told the stage ("reading" or "writing") and the rows read so far, by a caller that shows progress.
 Progress = Callable[[str, int], None]
 PROGRESS_EVERY = 100  # rows read between two calls (the caller decides how often to record them)
+# Rows checked and written at a time: each lookup (existing officials, personal ids, open assignments) is one
+# query per chunk, and only what the cross-row checks need (codes and personal ids seen) outlives a chunk.
+CHUNK_ROWS = CHUNK
+
+
+class _RowsFailedError(Exception):
+    """A row failed: leave the transaction so that the chunks already written are rolled back."""
 
 
 def roster_import(stream: IO[bytes], filename: str, *, user: User | None = None, dry_run: bool = True,
@@ -78,16 +75,33 @@ def roster_import(stream: IO[bytes], filename: str, *, user: User | None = None,
         kind = check_upload(stream, filename, limits=limits)
         report.sha256 = file_sha256(stream)
         if dry_run:
-            _Planner(user=user, today=today).plan(_sheet(stream, kind, limits), report)
+            sheet = _sheet(stream, kind, limits)
+            planner = _Planner(user=user, today=today, sheet=sheet, report=report)
+            for rows in _chunks(sheet.rows):
+                planner.plan(rows)
+            planner.finish()
             return report
         # The file is read (the slow part of a big roster) before the transaction: reading writes nothing,
         # it shortens the time the write lock is held, and a background job's progress recorded meanwhile
         # is seen by whoever watches it (inside one transaction it would show only once everything is done).
-        sheet = _read_ahead(_sheet(stream, kind, limits), on_progress)
-        with transaction.atomic():
-            plan = _Planner(user=user, today=today).plan(sheet, report)
-            if report.ok:
-                _apply(plan, report, user=user, today=today)
+        spool = read_ahead(_sheet(stream, kind, limits), size=CHUNK_ROWS, on_progress=on_progress,
+                           every=PROGRESS_EVERY)
+        try:
+            with transaction.atomic():
+                planner = _Planner(user=user, today=today, sheet=spool.sheet, report=report)
+                writer = RosterWriter(report, user=user, today=today)
+                for rows in spool.chunks():
+                    plan = planner.plan(rows)
+                    if report.ok:  # after a failed row, the rest is still checked but never written
+                        writer.write(plan)
+                planner.finish()
+                if not report.ok:
+                    raise _RowsFailedError
+                writer.finish()
+        finally:
+            spool.close()
+    except _RowsFailedError:
+        report.applied = False
     except ImportRefusedError as exc:
         report.rows, report.errors = [], [RowError(None, "", str(exc))]
     except (DatabaseError, ValueError) as exc:
@@ -103,46 +117,20 @@ def _sheet(stream: IO[bytes], kind: str, limits: UploadLimits | None) -> Sheet:
     return read_sheet(stream, kind, resolve=alias_resolver(f.ALIASES), limits=limits)
 
 
-def _read_ahead(sheet: Sheet, on_progress: Progress | None) -> Sheet:
-    """The sheet with all its rows read now (any refusal, e.g. too many rows, raised now too)."""
-    rows: deque[Row] = deque()
-    for row in sheet.rows:
-        rows.append(row)
-        if on_progress is not None and len(rows) % PROGRESS_EVERY == 0:
-            on_progress("reading", len(rows))
-    if on_progress is not None:
-        on_progress("writing", len(rows))
-
-    def drain() -> Iterator[Row]:
-        while rows:  # each row is let go once planned, so the file is not held twice over
-            yield rows.popleft()
-
-    return Sheet(headers=sheet.headers, rows=drain(), unknown=sheet.unknown)
-
-
-def _apply(plan: _Plan, report: ImportReport, *, user: User | None, today: dt.date) -> None:
-    """Write the plan, the officials' accounts and the audit line (inside the caller's transaction)."""
-    officials_bulk_upsert(new=plan.new, changed=plan.changed, start=today)
-    # Accounts follow the roster in the same transaction: a failed import creates none and closes none.
-    accounts = accounts_for_import(officials=plan.everyone())
-    report.accounts_created, report.accounts_closed = accounts.created, accounts.deactivated
-    stamps = [official.created_at for official, _unit in plan.new]
-    entry = audit_record(
-        user=user, action=AuditAction.IMPORT,
-        summary=audit_summary(gettext_noop("Roster import: %(file)s"), file=report.filename),
-        file_sha256=report.sha256, created=report.created, updated=report.updated, unchanged=report.unchanged,
-        filename=report.filename, accounts_created=accounts.created, accounts_linked=accounts.linked,
-        accounts_closed=accounts.deactivated,
-        # Who this import created, for "invite everyone this import created": the insert stamps each row
-        # (auto_now_add), so the import's new officials are those stamped between its first and last.
-        officials_created=[min(stamps).isoformat(), max(stamps).isoformat()] if stamps else None)
-    report.audit_entry_id = entry.pk
-    report.applied = True
+def _chunks(rows: Iterator[Row]) -> Iterator[list[Row]]:
+    return chunked(rows, CHUNK_ROWS)
 
 
 class _Planner:
-    def __init__(self, *, user: User | None, today: dt.date):
+    def __init__(self, *, user: User | None, today: dt.date, sheet: Sheet, report: ImportReport):
         self.today = today
+        self.headers, self.report = sheet.headers, report
+        missing = [column.header for column in f.COLUMNS if column.required and column.key not in sheet.headers]
+        if missing:
+            raise ImportRefusedError(_("Required columns are missing: %(columns)s.") % {"columns": ", ".join(missing)})
+        # Across chunks, for duplicates: the row where each employee code and personal id first appeared.
+        self.first_row: dict[str, int] = {}
+        self.first_id_row: dict[str, int] = {}
         self.scope: set[int] | None = None
         if user is not None and not user.is_superuser:
             self.scope = set(units_in_scope(user, roles=HR_ROLES).values_list("pk", flat=True))
@@ -154,17 +142,13 @@ class _Planner:
         self.successors = successor_map(on=today)
         self.ranks = {rank.code: rank for rank in Rank.objects.all()}
 
-    def plan(self, sheet: Sheet, report: ImportReport) -> _Plan:
-        self.headers, self.report = sheet.headers, report
-        missing = [column.header for column in f.COLUMNS if column.required and column.key not in sheet.headers]
-        if missing:
-            raise ImportRefusedError(_("Required columns are missing: %(columns)s.") % {"columns": ", ".join(missing)})
+    def plan(self, rows: list[Row]) -> Plan:
+        """One chunk of rows checked and planned; the codes and personal ids seen are kept for the next."""
         # One pass reports every problem of the file: a row with a bad cell is still checked for its unit,
         # its scope and its duplicates, so that fixing the file once is enough.
         parsed: list[_Parsed] = []
-        first_row: dict[str, int] = {}
-        first_id_row: dict[str, int] = {}
-        for row in sheet.rows:
+        first_row, first_id_row = self.first_row, self.first_id_row
+        for row in rows:
             item = self._parse(row)
             code = item.values.get("employee_code")
             if not code:
@@ -186,16 +170,19 @@ class _Planner:
         self._check_personal_ids(parsed)
         open_starts = self._open_starts([existing[i.values["employee_code"]].pk for i in parsed
                                          if i.values["employee_code"] in existing])
-        plan = _Plan()
+        plan = Plan()
         for item in parsed:
             official = existing.get(item.values["employee_code"])
             if official is None:
                 self._plan_new(item, plan)
             else:
                 self._plan_change(item, official, open_starts.get(official.pk), plan)
-        if not report.ok:
-            report.rows = []
         return plan
+
+    def finish(self) -> None:
+        """After the last chunk: a file that failed lists its problems, not the rows it would have changed."""
+        if not self.report.ok:
+            self.report.rows = []
 
     def error(self, row: int, key: str, message: str) -> None:
         header = self.headers.get(key, f.COLUMN_BY_KEY[key].header if key in f.COLUMN_BY_KEY else "")
@@ -294,7 +281,7 @@ class _Planner:
             starts.update(rows.values_list("official_id", "start"))
         return starts
 
-    def _plan_new(self, item: _Parsed, plan: _Plan) -> None:
+    def _plan_new(self, item: _Parsed, plan: Plan) -> None:
         values = item.values
         missing = [key for key in ("gender", "category") if not values.get(key) and key not in item.failed]
         for key in missing:
@@ -314,7 +301,7 @@ class _Planner:
         self.report.rows.append(RowOutcome(item.row, official.employee_code, official.full_name, CREATED,
                                            note=item.note))
 
-    def _plan_change(self, item: _Parsed, official: Official, open_start: dt.date | None, plan: _Plan) -> None:
+    def _plan_change(self, item: _Parsed, official: Official, open_start: dt.date | None, plan: Plan) -> None:
         if self.scope is not None and official.unit_id not in self.scope:
             # Say nothing about the official: their data is not this user's to see.
             self.error(item.row, "employee_code", _("This employee code belongs to another unit."))

@@ -29,7 +29,7 @@ class RowError:
             "row": self.row, "column": self.column, "message": self.message}
 
 
-@dataclass
+@dataclass(slots=True)  # one per row of a file that may have 200,000: no per-instance __dict__
 class RowOutcome:
     row: int
     key: str  # the employee code

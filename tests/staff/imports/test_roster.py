@@ -4,7 +4,6 @@ legacy unit codes, scope, the audit line, the command line and the admin pages."
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 import openpyxl
 import pytest
@@ -45,13 +44,11 @@ def test_a_ten_thousand_row_roster_imports_in_one_run(tmp_path, ward_a, ranks):
             for n in range(10_000)]
     path = write_xlsx(tmp_path / "roster.xlsx", as_lists(rows))
 
-    started = time.monotonic()
+    # How fast is measured by the benchmark (tests/bench/city/imports.py), never asserted in a test.
     report = run(path)
-    elapsed = time.monotonic() - started
 
     assert report.ok, report.errors[:5]
     assert report.created == 10_000
-    assert elapsed < 60, f"10,000 rows took {elapsed:.1f} s"
     assert Official.objects.filter(unit=ward_a).count() == 10_000
     # The invariant the services keep: the official's unit is the one open assignment.
     assert UnitAssignment.objects.filter(end__isnull=True, unit=ward_a, start=TODAY).count() == 10_000

@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 from django.db import DatabaseError
 from django.urls import reverse
 
-from staff.imports import people
+from staff.imports import people, writes
 from staff.models import AuditAction, AuditEntry, Category, ImportJob, ImportStage, ImportStatus, Official, Rank
 from staff.services import imports as jobs
 from staff.services.accounts import is_activated
@@ -122,8 +122,8 @@ def test_a_file_that_fails_inside_the_task_writes_nothing_and_the_job_says_faile
     def broken(**kwargs):
         raise failure
 
-    # The officials are written, then the accounts fail: the whole import must roll back.
-    monkeypatch.setattr(people, "accounts_for_import", broken)
+    # The officials and their new accounts are written, then closing accounts fails: all must roll back.
+    monkeypatch.setattr(writes, "accounts_follow_status", broken)
     users_before = User.objects.count()
     client.force_login(hr_a)
     token = dry_run(client, roster)
