@@ -141,6 +141,16 @@ class _Planner:
         self.valid_ids = set(units_valid_on(today).values_list("pk", flat=True))
         self.successors = successor_map(on=today)
         self.ranks = {rank.code: rank for rank in Rank.objects.all()}
+        # Each column's parser, chosen once for the file rather than once per cell.
+        # A few labels repeat on every row (Nam/Nữ, Công chức, Đang công tác, a rank code): their parse is
+        # remembered per cell value.
+        special: dict[str, Callable[[Any], Any]] = {
+            "date_of_birth": partial(f.parse_birth_date, today=today), "gender": _remembered(f.parse_gender),
+            "category": _remembered(f.parse_category), "status": _remembered(f.parse_status),
+            "email": f.parse_email, "rank": _remembered(self._rank), "unit": f.text,
+            "personal_id": f.parse_personal_id,
+        }
+        self.parsers = [(key, special.get(key) or partial(f.parse_text, key=key)) for key in self.headers]
 
     def plan(self, rows: list[Row]) -> Plan:
         """One chunk of rows checked and planned; the codes and personal ids seen are kept for the next."""
@@ -192,15 +202,10 @@ class _Planner:
         """Every cell of the row parsed, each problem reported; the unit resolved whenever its cell is."""
         values: dict[str, Any] = {}
         failed: set[str] = set()
-        parsers: dict[str, Callable[[Any], Any]] = {
-            "date_of_birth": partial(f.parse_birth_date, today=self.today), "gender": f.parse_gender,
-            "category": f.parse_category, "status": f.parse_status, "email": f.parse_email,
-            "rank": self._rank, "unit": f.text, "personal_id": f.parse_personal_id,
-        }
-        for key in self.headers:
+        cells = row.values
+        for key, parse in self.parsers:
             try:
-                parse = parsers.get(key) or partial(f.parse_text, key=key)
-                values[key] = parse(row.values[key])
+                values[key] = parse(cells[key])
             except f.CellError as exc:
                 self.error(row.number, key, str(exc))
                 failed.add(key)
@@ -365,6 +370,24 @@ class _Planner:
                 self.error(item.row, name, " ".join(messages))
             return False
         return True
+
+
+def _remembered(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``parse`` with its results kept per cell value (and type: 1 and True are different cells); a value
+    that fails is parsed again each time, so that every row reports its own error."""
+    results: dict[tuple[type, Any], Any] = {}
+
+    def remembered(value: Any) -> Any:
+        key = (type(value), value)
+        try:
+            return results[key]
+        except KeyError:
+            results[key] = result = parse(value)
+            return result
+        except TypeError:  # an unhashable value: never from a cell, but parse it anyway
+            return parse(value)
+
+    return remembered
 
 
 def _change_labels(names: list[str], *, moved: bool) -> list[str]:

@@ -8,12 +8,13 @@ active: nobody can sign in with it until the official follows an invitation and 
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, UNUSABLE_PASSWORD_SUFFIX_LENGTH
 from django.contrib.auth.models import User
 from django.core import signing
 from django.db import transaction
@@ -37,8 +38,10 @@ from staff.models import (
     OfficialStatus,
 )
 from staff.services.audit import audit_record, audit_summary
+from staff.services.people import bulk_insert, bulk_save_fields
 
 BATCH = 500
+ENSURE_BATCH = 1000  # officials per username lookup and per INSERT of accounts: under every parameter limit
 SEND_CHUNK = 100  # invitations marked sent per UPDATE, and between two progress updates of the batch
 TOKEN_SALT = "staff.invitation"
 # Someone asking for a fresh link again and again gets one per this many minutes.
@@ -61,37 +64,69 @@ def accounts_ensure(*, officials: Iterable[Official]) -> AccountCounts:
     """Give every official in ``officials`` an account: link an existing user whose username is their
     employee code, or create one (no usable password, not active). Never a second account per official.
 
-    Costs a few queries per 500 officials whatever their number; sets ``official.user`` on the objects.
+    Costs a few queries per 1,000 officials whatever their number; sets and saves ``official.user``.
     """
+    counts, linked, _reused = _prepare(officials)
+    bulk_save_fields(linked, ["user"])
+    return counts
+
+
+def accounts_prepare(*, officials: Iterable[Official]) -> tuple[AccountCounts, list[Official]]:
+    """accounts_ensure without saving the officials, for a caller that inserts them next (the roster import
+    puts new officials' accounts in the INSERT itself, not in an UPDATE of every row just created). Also
+    returns those linked to a user that existed before: only they may have an account to close."""
+    counts, _linked, reused = _prepare(officials)
+    return counts, reused
+
+
+def _prepare(officials: Iterable[Official]) -> tuple[AccountCounts, list[Official], list[Official]]:
+    """Usernames decided a chunk at once: one query finds which employee codes are usernames already (and
+    whether an official holds that account), one INSERT creates the rest. Returns the counts, the officials
+    whose ``user`` was set, and those of them given a user that existed before."""
     counts = AccountCounts()
+    linked: list[Official] = []
+    reused: list[Official] = []
     pending = [official for official in officials if official.user_id is None]
-    for start in range(0, len(pending), BATCH):
-        chunk = pending[start:start + BATCH]
-        existing = {user.username: user for user in
-                    User.objects.filter(username__in=[o.employee_code for o in chunk], official__isnull=True)}
-        taken = set(User.objects.filter(username__in=[o.employee_code for o in chunk], official__isnull=False)
-                    .values_list("username", flat=True))
+    for start in range(0, len(pending), ENSURE_BATCH):
+        chunk = pending[start:start + ENSURE_BATCH]
+        existing: dict[str, int] = {}  # an unlinked user named after the code: theirs
+        taken: set[str] = set()  # the username belongs to another official's account: HR resolves that by hand
+        for pk, username, holder in User.objects.filter(username__in=[o.employee_code for o in chunk]).values_list(
+                "pk", "username", "official"):
+            if holder is None:
+                existing[username] = pk
+            else:
+                taken.add(username)
         new_users = [_new_user(official) for official in chunk
                      if official.employee_code not in existing and official.employee_code not in taken]
-        User.objects.bulk_create(new_users, batch_size=BATCH)
-        created = {user.username: user for user in
-                   User.objects.filter(username__in=[user.username for user in new_users])}
-        linked = []
+        bulk_insert(new_users)
+        if new_users and new_users[0].pk is None:  # a database that cannot return ids from a bulk insert
+            ids = dict(User.objects.filter(username__in=[u.username for u in new_users]).values_list("username", "pk"))
+            for user in new_users:
+                user.pk = ids[user.username]
+        created = {user.username: user for user in new_users}
         for official in chunk:
-            user = existing.get(official.employee_code) or created.get(official.employee_code)
-            if user is None:
-                continue  # the username belongs to another official's account: HR resolves that by hand
-            official.user = user
+            if official.employee_code in created:
+                official.user = created[official.employee_code]
+            elif official.employee_code in existing:
+                official.user_id = existing[official.employee_code]
+                reused.append(official)
+            else:
+                continue
             linked.append(official)
-        Official.objects.bulk_update(linked, ["user"], batch_size=BATCH)
         counts.created += len(created)
-        counts.linked += len(linked) - len(created)
-    return counts
+    counts.linked = len(reused)
+    return counts, linked, reused
 
 
 def _new_user(official: Official) -> User:
     return User(username=official.employee_code, email=official.email, first_name=official.full_name[:150],
-                password=make_password(None), is_active=False)
+                password=_unusable_password(), is_active=False)
+
+
+def _unusable_password() -> str:
+    """What make_password(None) writes, from one call to the random source instead of one per character."""
+    return UNUSABLE_PASSWORD_PREFIX + secrets.token_hex(UNUSABLE_PASSWORD_SUFFIX_LENGTH // 2)
 
 
 def accounts_follow_status(*, official_ids: Sequence[int]) -> AccountCounts:
