@@ -2,8 +2,9 @@
 
 The class and the course are searchable text inputs (``SuggestInput``), not selects: at city scale a select
 of every class (6,000 and more) took most of the page's time to render, and offered classes outside the
-user's scope. A digit string is an id (what a chosen suggestion submits); any other text searches the class
-code and the course title, without diacritics ("ky nang so" finds "Kỹ năng số").
+user's scope. A chosen suggestion submits its words and its id ("KNS-02 · Kỹ năng số · 07/01/2027 · #158": the
+input reads as what was chosen), a bare number is an id; any other text searches the class code and the course
+title, without diacritics ("ky nang so" finds "Kỹ năng số").
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from wagtail.admin.filters import WagtailFilterSet
 from staff.access import enrollments_in_scope
 from staff.models import Enrollment, EnrollmentStatus, Unit
 from staff.selectors.enrollment import (
+    chosen_id,
     course_suggestions,
     courses_matching,
     session_suggestions,
@@ -64,16 +66,18 @@ class EnrollmentFilterSet(WagtailFilterSet):
         value = value.strip()
         if not value:
             return queryset
-        if value.isdigit():
-            return queryset.filter(session_id=int(value))
+        chosen = chosen_id(value)
+        if chosen is not None:
+            return queryset.filter(session_id=chosen)
         return queryset.filter(session__in=sessions_matching(value))
 
     def filter_course(self, queryset: QuerySet[Enrollment], name: str, value: str) -> QuerySet[Enrollment]:
         value = value.strip()
         if not value:
             return queryset
-        if value.isdigit():
-            return queryset.filter(session__course_id=int(value))
+        chosen = chosen_id(value)
+        if chosen is not None:
+            return queryset.filter(session__course_id=chosen)
         return queryset.filter(session__course_id__in=courses_matching(value))
 
     def filter_unit(self, queryset: QuerySet[Enrollment], name: str, value: Unit) -> QuerySet[Enrollment]:

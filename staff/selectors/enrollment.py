@@ -115,21 +115,42 @@ def session_suggestions(scope: QuerySet[Enrollment], text: str) -> list[tuple[st
     first, as (id, "code · course · start date") for a datalist; in one query."""
     sessions = _sessions_seen(scope)
     text = text.strip()
+    chosen = chosen_id(text)
     if text.isdigit():
         sessions = sessions.filter(Q(pk=int(text)) | Q(code__icontains=text))
+    elif chosen is not None:  # the input holds a chosen suggestion (the script asks again as it changes)
+        sessions = sessions.filter(pk=chosen)
     elif text:
         sessions = sessions.filter(pk__in=sessions_matching(text).values("pk"))
     rows = sessions.order_by("-start_date", "-pk").values_list("pk", "code", "course__title", "start_date")
-    return [(str(pk), " · ".join(part for part in (code, title, f"{start:%d/%m/%Y}") if part))
-            for pk, code, title, start in rows[:SUGGESTED]]
+    labels = [(pk, " · ".join(part for part in (code, title, f"{start:%d/%m/%Y}") if part))
+              for pk, code, title, start in rows[:SUGGESTED]]
+    return [(chosen_value(label, pk), label) for pk, label in labels]
+
+
+def chosen_value(label: str, pk: int) -> str:
+    """What a chosen suggestion puts in the input: its words and its id ("KNS-02 · Kỹ năng số · … · #158"), so
+    the input reads as what was chosen (a datalist fills in the option's value) and submits one exact row."""
+    return f"{label} · #{pk}"
+
+
+def chosen_id(value: str) -> int | None:
+    """The id a filter value names: a chosen suggestion's "… · #158", or a bare id (a link, an old bookmark)."""
+    value = value.strip()
+    if value.isdigit():
+        return int(value)
+    head, mark, tail = value.rpartition("#")
+    return int(tail) if mark and tail.isdigit() and (not head or head.endswith(" · ")) else None
 
 
 def course_suggestions(scope: QuerySet[Enrollment], text: str) -> list[tuple[str, str]]:
     """Up to ``SUGGESTED`` courses with a session of ``scope``, matching ``text``, by title: (id, title)."""
     courses = TrainingPage.objects.filter(pk__in=_sessions_seen(scope).values("course_id"))
     text = text.strip()
-    if text.isdigit():
-        courses = courses.filter(pk=int(text))
+    chosen = chosen_id(text)
+    if chosen is not None:
+        courses = courses.filter(pk=chosen)
     elif text:
         courses = courses.filter(pk__in=courses_matching(text))
-    return [(str(pk), title) for pk, title in courses.order_by("title", "pk").values_list("pk", "title")[:SUGGESTED]]
+    rows = courses.order_by("title", "pk").values_list("pk", "title")[:SUGGESTED]
+    return [(chosen_value(title, pk), title) for pk, title in rows]

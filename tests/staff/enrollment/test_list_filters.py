@@ -55,6 +55,25 @@ def test_a_typed_class_code_or_course_title_filters_without_javascript(client, c
     assert _names(client.get("/admin/enrollments/", {"course": str(theirs.course_id)})) == ["Võ Thị Bình"]
 
 
+def test_a_chosen_suggestion_reads_as_words_and_filters_exactly_one_class(client, city_hr, classes, training_centre):
+    factories.grant_all(city_hr)
+    client.force_login(city_hr)
+    ours, theirs = classes
+    # Another class whose code holds "KNS-1": choosing KNS-1 must not bring it along.
+    other = factories.session(course=ours.course, code="KNS-10", start=dt.date(2026, 9, 7))
+    factories.enrollment(official=factories.official(unit=ours.enrollments.first().official.unit, name="Lê Văn Chí"),
+                         session=other)
+    found = client.get(reverse("staff_session_suggestions"), {"q": "KNS-1"}).json()["results"]
+    chosen = next(r["value"] for r in found if r["label"].startswith("KNS-1 · "))
+    assert chosen.startswith("KNS-1 · Kỹ năng số") and chosen.endswith(f" · #{ours.pk}")
+    assert _names(client.get("/admin/enrollments/", {"session": chosen})) == ["Phạm Văn An"]
+    course = client.get(reverse("staff_course_suggestions"), {"q": "dat dai"}).json()["results"][0]["value"]
+    assert course == f"Quản lý đất đai · #{theirs.course_id}"
+    assert _names(client.get("/admin/enrollments/", {"course": course})) == ["Võ Thị Bình"]
+    # Typed text that merely ends in a number is a search, not an id.
+    assert _names(client.get("/admin/enrollments/", {"session": "KNS-#1"})) == []
+
+
 def test_the_suggestions_are_scoped_searchable_and_at_most_20(client, hr_a, ward_a, training_centre, classes):
     client.force_login(hr_a)
     url = reverse("staff_session_suggestions")
