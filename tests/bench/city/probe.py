@@ -150,7 +150,7 @@ def race_setup(args: dict) -> dict:
 
     from courses.models import CourseSession
     from courses.models.pages import CoursePage
-    from staff.models import Official
+    from staff.models import Official, OfficialStatus
 
     course = CoursePage.objects.live().filter(approval_policy="none").order_by("pk").first()
     if course is None:
@@ -162,7 +162,9 @@ def race_setup(args: dict) -> dict:
         enrollment_opens=now - dt.timedelta(hours=1), enrollment_closes=now + dt.timedelta(days=30),
         venue="Benchmark",
     )
-    officials = list(Official.objects.filter(user__isnull=False, unit__isnull=False,
+    # In service only: the sign-in backend refuses the account of an official who retired or moved out
+    # (staff/auth/backends.py), so their signed-in session is not one (a 1/1000 city reaches them).
+    officials = list(Official.objects.filter(user__isnull=False, unit__isnull=False, status=OfficialStatus.ACTIVE,
                                              user__staff_roles__isnull=True, user__is_superuser=False)
                      .order_by("-user__is_active", "pk").select_related("user")[:args["officials"]])
     # A small city may have fewer: the race then runs with those, and run.py expects min(seats, officials).
