@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from courses.models.reference import CredentialType
+from training_site.choices import ChoiceLabelsMixin
 
 from .enrollment import Enrollment
 from .organisation import Unit
@@ -39,7 +40,7 @@ class CertificateStatus(models.TextChoices):
     REPLACED = "replaced", _("Replaced")
 
 
-class Certificate(models.Model):
+class Certificate(ChoiceLabelsMixin, models.Model):
     """A certificate as issued. The course title, hours and type are copied at issue: what was
     printed must still verify after the course page is edited."""
 

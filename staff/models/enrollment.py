@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from training_site.choices import ChoiceLabelsMixin
+
 from .organisation import Unit
 from .people import Official
 
@@ -74,7 +76,7 @@ class Result(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class Enrollment(models.Model):
+class Enrollment(ChoiceLabelsMixin, models.Model):
     """An official's place in one session, from request to completion.
 
     ``unit`` is the official's unit when they enrolled, so that reports "as it was" count the
@@ -139,7 +141,7 @@ class Enrollment(models.Model):
         return self.status in CANCELLABLE_STATUSES
 
 
-class EnrollmentEvent(models.Model):
+class EnrollmentEvent(ChoiceLabelsMixin, models.Model):
     """One change of an enrollment's status: who, when, from what, to what, and why."""
 
     enrollment = models.ForeignKey(Enrollment, verbose_name=_("enrollment"), on_delete=models.CASCADE,

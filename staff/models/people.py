@@ -12,6 +12,7 @@ from django.utils.translation import pgettext_lazy
 
 from courses.text import fold
 from staff.personal_id import mask_personal_id, validate_personal_id
+from training_site.choices import ChoiceLabelsMixin
 
 from .organisation import Unit
 
@@ -79,7 +80,7 @@ def account_state_q(state: str, prefix: str = "") -> Q:
     }[AccountState(state)]
 
 
-class Official(models.Model):
+class Official(ChoiceLabelsMixin, models.Model):
     """A cadre, civil servant or public employee on the city's roster."""
 
     employee_code = models.CharField(_("employee code"), max_length=30, unique=True)
