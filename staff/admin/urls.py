@@ -22,7 +22,7 @@ from staff.admin.enrollment import (
     approvals,
     approvals_decide,
     class_participants,
-    enrollment_decide,
+    enrollment_decide_row,
     nominate,
     nominate_chosen,
     nominate_sessions,
@@ -55,7 +55,7 @@ def register_urls() -> list:
         path("classes/<int:pk>/checkin/<str:day>/", class_checkin_screen, name="staff_class_checkin_screen"),
         path("classes/<int:pk>/checkin/<str:day>/live/", class_checkin_live, name="staff_class_checkin_live"),
         path("classes/<int:pk>/certificates/print/", class_certificates_print, name="staff_class_certificates_print"),
-        path("enrollments/<int:pk>/decide/", enrollment_decide, name="staff_enrollment_decide"),
+        path("enrollments/decide/", enrollment_decide_row, name="staff_enrollment_decide_row"),
         path("approvals/", approvals, name="staff_approvals"),
         # The enrollments list's searchable class and course filters (JSON, scoped, 20 at most)
         path("suggest/sessions/", session_suggestions_view, name="staff_session_suggestions"),

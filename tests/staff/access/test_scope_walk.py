@@ -130,7 +130,6 @@ def _viewset_models() -> dict[str, type]:
 # Our own views (not viewsets): which of ward B's objects the identifier names.
 NAMED = {
     "staff_class_": CourseSession,
-    "staff_enrollment_decide": Enrollment,
     "staff_official_record": Official,
     "staff_export_job": ExportJob,
     "staff_export_job_": ExportJob,  # download, status, the class's certificates PDF

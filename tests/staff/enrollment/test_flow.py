@@ -35,6 +35,12 @@ def session(course):
     return factories.session(course=course, capacity=2)
 
 
+def _decide(client, enrollment, action, reason=""):
+    """What a row's button of the class roster or the approvals posts (one form for the page)."""
+    return client.post(reverse("staff_enrollment_decide_row"),
+                       {"decide": f"{enrollment.pk}:{action}", f"reason-{enrollment.pk}": reason})
+
+
 def _statuses(session):
     return dict(Enrollment.objects.filter(session=session).values_list("official__full_name", "status"))
 
@@ -94,20 +100,19 @@ def test_two_step_approval_records_each_decision(client, official, hr_a, organiz
     course.save()
     enrollment = enrollment_create(official=official, session=session, by=official.user)
     assert enrollment.status == EnrollmentStatus.PENDING
-    decide = reverse("staff_enrollment_decide", args=[enrollment.pk])
 
     client.force_login(organizer)  # the organizer's step comes second
-    client.post(decide, {"action": "approve"})
+    _decide(client, enrollment, "approve")
     enrollment.refresh_from_db()
     assert enrollment.status == EnrollmentStatus.PENDING
 
     client.force_login(hr_a)
-    client.post(decide, {"action": "approve", "reason": "Đúng vị trí việc làm"})
+    _decide(client, enrollment, "approve", "Đúng vị trí việc làm")
     enrollment.refresh_from_db()
     assert enrollment.status == EnrollmentStatus.PENDING_ORGANIZER
 
     client.force_login(organizer)
-    client.post(decide, {"action": "approve"})
+    _decide(client, enrollment, "approve")
     enrollment.refresh_from_db()
     assert enrollment.status == EnrollmentStatus.CONFIRMED
     assert list(enrollment.events.values_list("to_status", "by__username", "reason")) == [
@@ -122,7 +127,7 @@ def test_hr_of_another_ward_gets_404_on_a_decision(client, official, hr_b, sessi
     course.save()
     enrollment = enrollment_create(official=official, session=session, by=official.user)
     client.force_login(hr_b)
-    response = client.post(reverse("staff_enrollment_decide", args=[enrollment.pk]), {"action": "approve"})
+    response = _decide(client, enrollment, "approve")
     assert response.status_code == 404
     enrollment.refresh_from_db()
     assert enrollment.status == EnrollmentStatus.PENDING
@@ -154,7 +159,7 @@ def test_officials_cannot_cancel_after_the_deadline_but_the_organizer_can(client
     assert enrollment.status == EnrollmentStatus.CONFIRMED
 
     client.force_login(organizer)
-    client.post(reverse("staff_enrollment_decide", args=[enrollment.pk]), {"action": "cancel", "reason": "Ốm"})
+    _decide(client, enrollment, "cancel", "Ốm")
     enrollment.refresh_from_db()
     assert enrollment.status == EnrollmentStatus.CANCELLED
 
@@ -344,3 +349,32 @@ def test_the_roster_shows_the_latest_changes_and_the_whole_history_on_request(cl
     whole = client.get(url, {"lich-su": "tat-ca"}).content.decode()
     events = whole[whole.index('id="events"'):]
     assert events.count("<tr><td>") == HISTORY_LATEST + 6 and "lich-su=tat-ca" not in events
+
+
+def test_the_roster_decides_each_row_from_one_form_with_that_rows_reason(client, official, official_b, organizer,
+                                                                         course):
+    session = factories.session(course=course, capacity=5)
+    first = enrollment_create(official=official, session=session, by=official.user)
+    second = enrollment_create(official=official_b, session=session, by=None)
+    client.force_login(organizer)
+    page = client.get(reverse("staff_class_participants", args=[session.pk])).content.decode()
+    assert page.count('id="decide-form"') == 1 and page.count("<form") == page.count("</form>")
+    assert f'name="decide" value="{second.pk}:cancel"' in page and f'name="reason-{second.pk}"' in page
+    # Enter in a reason box submits nothing: the form's first (default) button is disabled.
+    form = page[page.index('id="decide-form"'):]
+    assert form.index("<button") == form.index('<button type="submit" disabled')
+
+    response = client.post(reverse("staff_enrollment_decide_row"), {
+        "decide": f"{second.pk}:cancel", f"reason-{first.pk}": "Không phải dòng này", f"reason-{second.pk}": "Ốm",
+        "next": reverse("staff_class_participants", args=[session.pk])})
+
+    assert response.status_code == 302 and response.url == reverse("staff_class_participants", args=[session.pk])
+    first.refresh_from_db(), second.refresh_from_db()
+    assert (first.status, second.status) == (EnrollmentStatus.CONFIRMED, EnrollmentStatus.CANCELLED)
+    assert second.events.last().reason == "Ốm"
+
+
+@pytest.mark.parametrize("decide", ["", "abc:approve", "12", ":cancel"])
+def test_a_decision_that_names_no_enrollment_is_404(client, organizer, decide):
+    client.force_login(organizer)
+    assert client.post(reverse("staff_enrollment_decide_row"), {"decide": decide}).status_code == 404
