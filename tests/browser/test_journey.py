@@ -55,7 +55,7 @@ def test_enroll_approve_attend_certify_verify_revoke(browser: Browser, live_serv
     hr = sign_in(browser, live_server, "hr.khuongdinh")
     hr.goto("/admin/approvals/")
     row = hr.locator("tr", has_text="Nguyễn Thị Hồng Hải").filter(has_text=COURSE_TITLE)
-    row.locator("input[name=reason]").fill("Đúng vị trí việc làm")
+    row.get_by_role("textbox", name="Lý do").fill("Đúng vị trí việc làm")  # the row's own reason box
     row.get_by_role("button", name="Duyệt").click()
     expect(hr.locator("tr", has_text=COURSE_TITLE)).to_have_count(0)
     official.reload()
