@@ -9,6 +9,9 @@ title, without diacritics ("ky nang so" finds "Kỹ năng số").
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -63,22 +66,23 @@ class EnrollmentFilterSet(WagtailFilterSet):
         return enrollments_in_scope(self.request.user) if self.request is not None else Enrollment.objects.none()
 
     def filter_session(self, queryset: QuerySet[Enrollment], name: str, value: str) -> QuerySet[Enrollment]:
-        value = value.strip()
-        if not value:
-            return queryset
-        chosen = chosen_id(value)
-        if chosen is not None:
-            return queryset.filter(session_id=chosen)
-        return queryset.filter(session__in=sessions_matching(value))
+        return _chosen_or_matching(queryset, value, "session_id", lambda text: {"session__in": sessions_matching(text)})
 
     def filter_course(self, queryset: QuerySet[Enrollment], name: str, value: str) -> QuerySet[Enrollment]:
-        value = value.strip()
-        if not value:
-            return queryset
-        chosen = chosen_id(value)
-        if chosen is not None:
-            return queryset.filter(session__course_id=chosen)
-        return queryset.filter(session__course_id__in=courses_matching(value))
+        return _chosen_or_matching(queryset, value, "session__course_id",
+                                   lambda text: {"session__course_id__in": courses_matching(text)})
 
     def filter_unit(self, queryset: QuerySet[Enrollment], name: str, value: Unit) -> QuerySet[Enrollment]:
         return queryset.filter(official__unit__path__startswith=value.path)
+
+
+def _chosen_or_matching(queryset: QuerySet[Enrollment], value: str, id_lookup: str,
+                        matching: Callable[[str], dict[str, Any]]) -> QuerySet[Enrollment]:
+    """A searchable filter's value: nothing, a chosen suggestion or bare number (its id), or words to match."""
+    value = value.strip()
+    if not value:
+        return queryset
+    chosen = chosen_id(value)
+    if chosen is not None:
+        return queryset.filter(**{id_lookup: chosen})
+    return queryset.filter(**matching(value))
