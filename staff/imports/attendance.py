@@ -111,7 +111,7 @@ def _plan(stream: IO[bytes], kind: str, session: CourseSession, report: ImportRe
         report.rows.append(
             RowOutcome(
                 row.number, enrollment.official.employee_code, enrollment.official.full_name,
-                UPDATED if changes else UNCHANGED, changes=changes,
+                UPDATED if changes else UNCHANGED, changes=tuple(changes),
             )
         )
     if not report.ok:

@@ -3,17 +3,22 @@
 Headers and the accepted cell values (Nam/Nữ, Cán bộ/Công chức…) are part of the file format, written
 in Vietnamese whatever the interface language: a template downloaded in English must still import.
 They are therefore data here, not translations. Problems are reported through gettext.
+
+A value a parser returns passes the checks of its Official field (length, choices, validators), so the
+import does not run the model's field checks again on every row: tests/staff/imports/test_field_checks.py
+holds each field's checks against the parsers.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
+from django.core.validators import MaxLengthValidator, validate_email
 from django.db.models import Field
 from django.utils.translation import gettext as _
 
@@ -157,7 +162,16 @@ def parse_email(value: Any) -> str:
             validate_email(address)
         except ValidationError as exc:
             raise CellError(_("“%(value)s” is not a valid e-mail address.") % {"value": address}) from exc
+        # validate_email allows 320 characters, the column 254: said in the model field's own words.
+        if len(address) > EMAIL_MAX_LENGTH:
+            try:
+                MaxLengthValidator(EMAIL_MAX_LENGTH)(address)
+            except ValidationError as exc:
+                raise CellError(" ".join(exc.messages)) from exc
     return address
+
+
+EMAIL_MAX_LENGTH: int = getattr(Official._meta.get_field("email"), "max_length", None) or 254
 
 
 def parse_personal_id(value: Any) -> str:
@@ -178,11 +192,20 @@ def parse_personal_id(value: Any) -> str:
 
 def parse_text(value: Any, key: str) -> str:
     """Free text, within the model field's length."""
-    result = text(value)
+    return text_parser(key)(value)
+
+
+def text_parser(key: str) -> Callable[[Any], str]:
+    """parse_text for the column ``key``, its field's length looked up once (a parser runs on every row)."""
     field = Official._meta.get_field(key)
     # Only the official's own text columns come here, never a reverse relation (which has no length).
     limit = field.max_length if isinstance(field, Field) else None
-    if limit and len(result) > limit:
-        raise CellError(_("The text is too long (%(length)s characters; at most %(limit)s).")
-                        % {"length": len(result), "limit": limit})
-    return result
+
+    def parse(value: Any) -> str:
+        result = "" if value is None else value.strip() if value.__class__ is str else text(value)
+        if limit and len(result) > limit:
+            raise CellError(_("The text is too long (%(length)s characters; at most %(limit)s).")
+                            % {"length": len(result), "limit": limit})
+        return result
+
+    return parse

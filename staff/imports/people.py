@@ -6,6 +6,10 @@ written a chunk at a time (CHUNK_ROWS), each chunk's lookups one query each, so 
 costs a few queries per thousand rows and memory does not grow with the file: only the codes and personal
 ids seen so far (for duplicates) and the per-row outcomes of the report outlive a chunk. A row that fails
 stops the writing; the rest of the file is still checked, then the transaction is rolled back.
+
+The cells are checked once, by the column parsers (fields.py), whose values pass the Official fields' own
+checks by construction: the model's field checks are not run again per row (test_field_checks.py holds
+the two together). Everything here runs once per row of a city's file, so per-row work is kept plain.
 """
 
 from __future__ import annotations
@@ -13,11 +17,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import partial
 from typing import IO, Any
 
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.db.models import Field
 from django.utils import timezone
@@ -145,12 +147,17 @@ class _Planner:
         # A few labels repeat on every row (Nam/Nữ, Công chức, Đang công tác, a rank code): their parse is
         # remembered per cell value.
         special: dict[str, Callable[[Any], Any]] = {
-            "date_of_birth": partial(f.parse_birth_date, today=today), "gender": _remembered(f.parse_gender),
+            "date_of_birth": self._birth_date, "gender": _remembered(f.parse_gender),
             "category": _remembered(f.parse_category), "status": _remembered(f.parse_status),
             "email": f.parse_email, "rank": _remembered(self._rank), "unit": f.text,
             "personal_id": f.parse_personal_id,
         }
-        self.parsers = [(key, special.get(key) or partial(f.parse_text, key=key)) for key in self.headers]
+        self.parsers = [(key, special.get(key) or f.text_parser(key)) for key in self.headers]
+        self.required = [column.key for column in f.COLUMNS if column.required]
+        # Per planner (one import, one language): the report's labels of each set of changed fields, and
+        # each unit code's resolution; both are the same for thousands of rows.
+        self.labels: dict[tuple[tuple[str, ...], bool], tuple[str, ...]] = {}
+        self.resolved: dict[str, tuple[Unit, str]] = {}
 
     def plan(self, rows: list[Row]) -> Plan:
         """One chunk of rows checked and planned; the codes and personal ids seen are kept for the next."""
@@ -209,10 +216,10 @@ class _Planner:
             except f.CellError as exc:
                 self.error(row.number, key, str(exc))
                 failed.add(key)
-        for column in f.COLUMNS:
-            if column.required and column.key not in failed and not values.get(column.key):
-                self.error(row.number, column.key, _("This cell must be filled in."))
-                failed.add(column.key)
+        for key in self.required:
+            if key not in failed and not values.get(key):
+                self.error(row.number, key, _("This cell must be filled in."))
+                failed.add(key)
         if values.get("personal_id") and not failed & {"gender", "date_of_birth"}:
             problem = check_against(values["personal_id"], gender=values.get("gender"),
                                     date_of_birth=values.get("date_of_birth"))
@@ -228,6 +235,9 @@ class _Planner:
                 item.unit, item.note = resolved
         return item
 
+    def _birth_date(self, value: Any) -> dt.date | None:
+        return f.parse_birth_date(value, today=self.today)
+
     def _rank(self, value: Any) -> Rank | None:
         code = f.text(value)
         if not code:
@@ -239,6 +249,8 @@ class _Planner:
     def _resolve_unit(self, row: int, code: str) -> tuple[Unit, str] | None:
         """The unit the row's code names, with a note if it is a former unit's successor; None (with the
         error) for an unknown unit, one gone without a successor, or one outside the user's scope."""
+        if code in self.resolved:
+            return self.resolved[code]
         unit = self.units.get(code) or self.units_folded.get(code.casefold())
         if unit is None:
             self.error(row, "unit", _("There is no unit with code %(code)s.") % {"code": code})
@@ -256,6 +268,7 @@ class _Planner:
         if self.scope is not None and unit.pk not in self.scope:
             self.error(row, "unit", _("Unit %(code)s is outside the units you manage.") % {"code": unit.code})
             return None
+        self.resolved[code] = unit, note
         return unit, note
 
     def _check_personal_ids(self, parsed: list[_Parsed]) -> None:
@@ -300,8 +313,6 @@ class _Planner:
                     "email", "phone"):
             if values.get(key):
                 setattr(official, key, values[key])
-        if not self._clean(item, official, None):
-            return
         plan.new.append((official, item.unit))
         self.report.rows.append(RowOutcome(item.row, official.employee_code, official.full_name, CREATED,
                                            note=item.note))
@@ -317,14 +328,13 @@ class _Planner:
         move_to = item.unit if item.unit.pk != official.unit_id else None
         if move_to is not None and not self._may_move(item, open_start):
             return
-        if not self._clean(item, official, names):
-            return
         if names or move_to is not None:
             plan.changed.append(OfficialChange(official=official, fields=names, move_to=move_to))
         else:
             plan.unchanged.append(official)
-        labels = _change_labels(names, moved=move_to is not None)
-        self.report.rows.append(RowOutcome(item.row, official.employee_code, official.full_name,
+        labels = self._change_labels(names, moved=move_to is not None)
+        # The file's code (equal to the official's): the same string as the duplicate check keeps, not a copy.
+        self.report.rows.append(RowOutcome(item.row, item.values["employee_code"], official.full_name,
                                            UPDATED if labels else UNCHANGED, changes=labels, note=item.note))
 
     @staticmethod
@@ -352,24 +362,13 @@ class _Planner:
             return False
         return True
 
-    def _clean(self, item: _Parsed, official: Official, names: list[str] | None) -> bool:
-        """The model's own field checks, reported on the row, so that applying cannot fail on them.
-
-        For an update only the fields the file changes are checked: old data the file does not touch
-        must not block the import."""
-        if names is None:
-            exclude = ["unit", "user", "search_name", "preferred_language"]
-        else:
-            exclude = [field.name for field in Official._meta.fields if field.name not in names]
-        # The rank came from the bulk-loaded table; validating the foreign key would cost a query per row.
-        exclude.append("rank")
-        try:
-            official.clean_fields(exclude=exclude)
-        except ValidationError as exc:
-            for name, messages in exc.message_dict.items():
-                self.error(item.row, name, " ".join(messages))
-            return False
-        return True
+    def _change_labels(self, names: list[str], *, moved: bool) -> tuple[str, ...]:
+        """The changed fields as the report shows them: their verbose names, the unit last. One tuple per set
+        of changes, shared by the rows that make the same change (a city's file repeats a few)."""
+        key = (tuple(names), moved)
+        if key not in self.labels:
+            self.labels[key] = tuple(_verbose_name(name) for name in [*names, *(["unit"] if moved else [])])
+        return self.labels[key]
 
 
 def _remembered(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -388,11 +387,6 @@ def _remembered(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
             return parse(value)
 
     return remembered
-
-
-def _change_labels(names: list[str], *, moved: bool) -> list[str]:
-    """The changed fields as the report shows them: their verbose names, the unit last."""
-    return [_verbose_name(name) for name in [*names, *(["unit"] if moved else [])]]
 
 
 def _verbose_name(name: str) -> str:

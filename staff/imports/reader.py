@@ -1,8 +1,14 @@
 """Rows from an uploaded XLSX or CSV file, in order, as dicts keyed by canonical column.
 
 XLSX goes through openpyxl in read-only mode and is iterated strictly in order (random access on a
-read-only sheet is quadratic). Headers are matched after folding (courses.text.fold), so "HỌ VÀ TÊN",
-"Họ và tên" and "ho va ten" are the same column; columns nobody asked for (STT, notes) are ignored.
+read-only sheet is quadratic). Its worksheets are opened without reading their stored dimensions, which
+the reader does not trust anyway: a sheet that declares none (openpyxl's write-only workbooks, our own
+exports among them) would otherwise be parsed in full once just to find that out, before being read; and
+a plain inline string is read as its text, not through openpyxl's rich-text objects. Both lean on
+openpyxl's reader classes (pinned in requirements.txt); tests/staff/imports/test_reader.py holds what
+is read to what openpyxl's own read-only mode reads.
+Headers are matched after folding (courses.text.fold), so "HỌ VÀ TÊN", "Họ và tên" and "ho va ten" are
+the same column; columns nobody asked for (STT, notes) are ignored.
 """
 
 from __future__ import annotations
@@ -11,12 +17,16 @@ import codecs
 import csv
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, Any, cast
 
-import openpyxl
 from django.utils.translation import gettext as _
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.workbook import Workbook
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.worksheet._reader import INLINE_STRING, WorkSheetParser
+from openpyxl.xml.constants import SHEET_MAIN_NS
 
 from courses.text import fold, nfc
 from staff.imports.limits import ImportRefusedError, UploadLimits
@@ -67,17 +77,93 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def _raw_rows(stream: IO[bytes], kind: str, limits: UploadLimits) -> Iterator[tuple[int, list[Any]]]:
+def _raw_rows(stream: IO[bytes], kind: str, limits: UploadLimits) -> Iterator[tuple[int, Sequence[Any]]]:
     if kind == "xlsx":
         yield from _xlsx_rows(stream, limits)
     else:
         yield from _csv_rows(stream, limits)
 
 
-def _xlsx_rows(stream: IO[bytes], limits: UploadLimits) -> Iterator[tuple[int, list[Any]]]:
+class _CellParser(WorkSheetParser):
+    """openpyxl's worksheet parser, with a shortcut for the commonest inline string, ``<is><t>text</t></is>``
+    (what openpyxl's write-only workbooks write, our own exports among them): read as its text, without
+    building the rich-text object whose content is that same text, which cost most of reading such a file.
+    Anything else (rich text runs, phonetic guides, formulas, shared strings) goes openpyxl's own way."""
+
+    def parse_cell(self, element: Any) -> dict[str, Any]:
+        if self.data_only and element.get("t") == "inlineStr":
+            child = element.find(INLINE_STRING)
+            if child is not None and len(child) == 1 and child[0].tag == _PLAIN_TEXT:
+                text = child[0].text or ""  # as Text.content: an empty <t/> is ""
+                element.remove(child)  # the rest (coordinates, style) openpyxl reads as for any cell
+                cell = super().parse_cell(element)
+                cell["value"], cell["data_type"] = text, "s"
+                return cell
+        return super().parse_cell(element)
+
+
+_PLAIN_TEXT = f"{{{SHEET_MAIN_NS}}}t"
+
+
+class _UnsizedWorksheet(ReadOnlyWorksheet):
+    """A read-only worksheet opened without looking for its stored dimensions (the reader ignores them):
+    openpyxl stops looking only at the end of <sheetData>, i.e. after a full parse. Its rows are read
+    through _CellParser."""
+
+    def _get_size(self) -> None:
+        pass
+
+    def values_rows(self, width: int) -> Iterator[list[Any]]:
+        """What ``iter_rows(max_col=width, values_only=True)`` yields once the dimensions are reset: every
+        row in order, ``width`` values (None for an empty cell), an empty row for each row the sheet skips."""
+        workbook: Any = self.parent
+        expected = 1
+        with cast(Any, self)._get_source() as source:
+            parser = _CellParser(source, cast(Any, self)._shared_strings, data_only=workbook.data_only,
+                                 epoch=workbook.epoch, date_formats=workbook._date_formats,
+                                 timedelta_formats=workbook._timedelta_formats)
+            for number, cells in parser.parse():
+                if number < expected:
+                    continue  # as openpyxl: a row number that goes back is not read again
+                while expected < number:
+                    yield [None] * width
+                    expected += 1
+                values: list[Any] = [None] * width
+                for cell in cells:
+                    if cell["column"] <= width:
+                        values[cell["column"] - 1] = cell["value"]
+                yield values
+                expected += 1
+
+
+class _WorkbookReader(ExcelReader):
+    """openpyxl's read-only loading (``load_workbook(read_only=True)``), its worksheets _UnsizedWorksheet."""
+
+    def read_worksheets(self) -> None:
+        for sheet, rel in self.parser.find_sheets():
+            if rel.target not in self.valid_files:
+                continue
+            if "chartsheet" in rel.Type:
+                # As openpyxl does (its stubs type the sheet otherwise): the sheets keep their positions.
+                self.read_chartsheet(cast(Any, sheet), rel)
+                continue
+            worksheet = _UnsizedWorksheet(self.wb, sheet.name, rel.target, self.shared_strings)
+            worksheet.sheet_state = sheet.state or "visible"
+            # Appended as openpyxl does: Workbook's public methods refuse a read-only worksheet.
+            cast(Any, self.wb)._sheets.append(worksheet)
+
+
+def open_workbook(stream: IO[bytes]) -> Workbook:
+    """The workbook, read-only and with cached values (never formulas), as the readers open it."""
+    reader = _WorkbookReader(stream, read_only=True, data_only=True)
+    reader.read()
+    return reader.wb
+
+
+def _xlsx_rows(stream: IO[bytes], limits: UploadLimits) -> Iterator[tuple[int, Sequence[Any]]]:
 
     try:
-        workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
+        workbook = open_workbook(stream)
     except Exception as exc:  # openpyxl raises many kinds for a broken workbook; all mean the same to the user
         raise ImportRefusedError(_("The file is not a valid Excel workbook (.xlsx). Open it in Excel and save it "
                               "again as .xlsx.")) from exc
@@ -85,10 +171,12 @@ def _xlsx_rows(stream: IO[bytes], limits: UploadLimits) -> Iterator[tuple[int, l
         sheet = workbook.worksheets[0]
         # The stored dimensions may lie (or be absent): read what is there, never more than one
         # column past the limit, so a cell at column XFD cannot make every row 16,384 wide.
-        sheet.reset_dimensions()
         width = limits.max_columns + 1
-        for number, row in enumerate(sheet.iter_rows(max_col=width, values_only=True), start=1):
-            yield number, list(row)
+        if isinstance(sheet, _UnsizedWorksheet):  # always: open_workbook makes no other kind
+            yield from enumerate(sheet.values_rows(width), start=1)
+        else:
+            sheet.reset_dimensions()
+            yield from enumerate(sheet.iter_rows(max_col=width, values_only=True), start=1)
     finally:
         workbook.close()
 
@@ -135,7 +223,7 @@ def read_sheet(stream: IO[bytes], kind: str, *, resolve: HeaderResolver, limits:
     """
     limits = limits or UploadLimits.from_settings()
     raw = _raw_rows(stream, kind, limits)
-    header_row: list[Any] | None = None
+    header_row: Sequence[Any] | None = None
     for _number, values in raw:
         if any(_clean(value) is not None for value in values):
             header_row = values
@@ -161,22 +249,33 @@ def read_sheet(stream: IO[bytes], kind: str, *, resolve: HeaderResolver, limits:
     return Sheet(headers=headers, rows=_data_rows(raw, positions, limits), unknown=unknown)
 
 
-def _check_width(values: list[Any], limits: UploadLimits) -> None:
+def _check_width(values: Sequence[Any], limits: UploadLimits) -> None:
     if len(values) > limits.max_columns and any(_clean(v) is not None for v in values[limits.max_columns:]):
         raise ImportRefusedError(_("The file has more than %(limit)s columns.") % {"limit": limits.max_columns})
 
 
-def _data_rows(raw: Iterator[tuple[int, list[Any]]], positions: dict[str, int], limits: UploadLimits) -> Iterator[Row]:
+def _data_rows(raw: Iterator[tuple[int, Sequence[Any]]], positions: dict[str, int],
+               limits: UploadLimits) -> Iterator[Row]:
+    keys, columns = tuple(positions), tuple(positions.values())
+    max_rows, max_columns = limits.max_rows, limits.max_columns
+    # A row (from openpyxl) is as wide as the widest we read, or (CSV) as wide as it was written.
+    last = max(columns, default=-1)
     count = 0
     for number, values in raw:
         count += 1
         # Blank rows count too: a sheet of a million empty rows is still a million rows to read.
-        if count > limits.max_rows:
+        if count > max_rows:
             raise ImportRefusedError(_("The file has more than %(limit)s rows; split it into several files.")
                                 % {"limit": limits.max_rows})
-        _check_width(values, limits)
-        cleaned = {key: _clean(values[position]) if position < len(values) else None
-                   for key, position in positions.items()}
-        if all(value is None for value in cleaned.values()):
+        if len(values) > max_columns:
+            _check_width(values, limits)
+        # _clean, inline: this runs for every cell of the file.
+        if len(values) > last:
+            cells = [values[position] for position in columns]
+        else:
+            cells = [values[position] if position < len(values) else None for position in columns]
+        cleaned = [(nfc(stripped) if (stripped := cell.strip()) else None) if isinstance(cell, str) else cell
+                   for cell in cells]
+        if cleaned.count(None) == len(cleaned):
             continue
-        yield Row(number=number, values=cleaned)
+        yield Row(number=number, values=dict(zip(keys, cleaned, strict=True)))

@@ -35,7 +35,8 @@ class RowOutcome:
     key: str  # the employee code
     name: str
     action: str  # CREATED / UPDATED / UNCHANGED
-    changes: list[str] = field(default_factory=list)  # labels of the changed fields
+    # Labels of the changed fields: a tuple, which rows making the same changes share (no list per row).
+    changes: tuple[str, ...] = ()
     note: str = ""  # e.g. a legacy unit code mapped onto its successor
 
     @property

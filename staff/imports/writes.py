@@ -2,7 +2,8 @@
 
 Everything goes through the services (staff.services.people.officials_bulk_upsert keeps the unit history;
 staff.services.accounts makes the accounts), which write a chunk in a few statements. New officials get
-their account before they are inserted, so the INSERT carries the link: no UPDATE of every row just created.
+their account before they are inserted, so the INSERT carries the link: no UPDATE of every row just created;
+existing officials without one get it before their changes are saved, in the same UPDATE.
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ from django.utils.translation import gettext_noop
 
 from staff.imports.report import ImportReport
 from staff.models import AuditAction, Official, Unit
-from staff.services.accounts import AccountCounts, accounts_ensure, accounts_follow_status, accounts_prepare
+from staff.services.accounts import AccountCounts, accounts_follow_status, accounts_prepare
 from staff.services.audit import audit_record, audit_summary
-from staff.services.people import OfficialChange, officials_bulk_upsert
+from staff.services.people import OfficialChange, bulk_save_fields, officials_bulk_upsert
 
 
 @dataclass
@@ -41,10 +42,18 @@ class RosterWriter:
         # Accounts follow the roster in the same transaction: a failed import creates none and closes none.
         new = [official for official, _unit in plan.new]
         accounts, reused = accounts_prepare(officials=new)
-        # The planner ran the model's field checks on every new official (to report them on their rows).
-        officials_bulk_upsert(new=plan.new, changed=plan.changed, start=self.today, validated=True)
+        # An existing official without an account is linked to one in memory first, so that the link goes in
+        # the UPDATE of their changes, not in a second UPDATE of the same rows (as accounts_ensure would).
         existing = [*(change.official for change in plan.changed), *plan.unchanged]
-        more = accounts_ensure(officials=existing)
+        unlinked = {id(official) for official in existing if official.user_id is None}
+        more, _reused = accounts_prepare(officials=existing)
+        for change in plan.changed:
+            if id(change.official) in unlinked and change.official.user_id is not None:
+                change.fields.append("user")
+        # The planner's parsers made every check of the model's fields on the values (fields.py says how).
+        officials_bulk_upsert(new=plan.new, changed=plan.changed, start=self.today, validated=True)
+        bulk_save_fields([official for official in plan.unchanged
+                          if id(official) in unlinked and official.user_id is not None], ["user"])
         # A new official's account made just now is closed already; one that existed may need closing.
         status = accounts_follow_status(official_ids=[official.pk for official in [*reused, *existing]])
         self.accounts.created += accounts.created + more.created
