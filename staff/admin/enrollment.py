@@ -37,7 +37,7 @@ from staff.models import (
     Result,
     Unit,
 )
-from staff.selectors.enrollment import enrollments_awaiting_decision
+from staff.selectors.enrollment import awaiting_decision_page, enrollments_awaiting_decision
 from staff.services.enrollment import (
     EnrollmentError,
     enrollment_approve,
@@ -165,7 +165,7 @@ def approvals(request: AuthenticatedHttpRequest) -> HttpResponse:
     (the same one query for 1 row and for 100,000)."""
     page = int(request.GET["p"]) if request.GET.get("p", "").isdigit() and int(request.GET["p"]) > 0 else 1
     start = (page - 1) * APPROVALS_PAGE
-    rows = list(enrollments_awaiting_decision(request.user)[start:start + APPROVALS_PAGE + 1])
+    rows = awaiting_decision_page(request.user, start, start + APPROVALS_PAGE + 1)
     return render(request, "staff/admin/enrollment/approvals.html", {
         "page_title": _("Approvals"), "pending": rows[:APPROVALS_PAGE], "page": page, "decide_labels": decide_labels(),
         "previous_page": page - 1 if page > 1 else None,
