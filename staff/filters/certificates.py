@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 
 from courses.models import CredentialType
-from staff.models import Certificate, CertificateStatus, Unit
+from staff.access import of_officials
+from staff.models import Certificate, CertificateStatus, Official, Unit
 
 from .base import scoped_units
 
@@ -28,4 +29,4 @@ class CertificateFilterSet(WagtailFilterSet):
         fields = ["credential_type", "status", "expires_before", "unit"]
 
     def filter_unit(self, queryset: QuerySet[Certificate], name: str, value: Unit) -> QuerySet[Certificate]:
-        return queryset.filter(official__unit__path__startswith=value.path)
+        return queryset.filter(of_officials(Official.objects.filter(unit__path__startswith=value.path)))

@@ -17,8 +17,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 
-from staff.access import enrollments_in_scope
-from staff.models import Enrollment, EnrollmentStatus, Unit
+from staff.access import enrollments_in_scope, of_officials
+from staff.models import Enrollment, EnrollmentStatus, Official, Unit
 from staff.selectors.enrollment import (
     chosen_id,
     course_suggestions,
@@ -73,7 +73,7 @@ class EnrollmentFilterSet(WagtailFilterSet):
                                    lambda text: {"session__course_id__in": courses_matching(text)})
 
     def filter_unit(self, queryset: QuerySet[Enrollment], name: str, value: Unit) -> QuerySet[Enrollment]:
-        return queryset.filter(official__unit__path__startswith=value.path)
+        return queryset.filter(of_officials(Official.objects.filter(unit__path__startswith=value.path)))
 
 
 def _chosen_or_matching(queryset: QuerySet[Enrollment], value: str, id_lookup: str,

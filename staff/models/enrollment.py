@@ -123,6 +123,8 @@ class Enrollment(ChoiceLabelsMixin, models.Model):
             models.Index(fields=["session", "status"]),
             # The HR list's order (newest first): a page is read from the index, not sorted out of a million.
             models.Index(fields=["-created_at", "-id"], name="enrollment_list_order"),
+            # The same order within some officials (a ward's HR: staff.access.AnyOf), from the index alone.
+            models.Index(fields=["official", "-created_at", "-id"], name="enrollment_official_order"),
             # An official's completed periods per year (staff/selectors/compliance.py): read from the index
             # alone, for the completed rows only.
             models.Index(fields=["official", "completed_on"], include=["periods_earned"],
