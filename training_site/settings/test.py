@@ -28,3 +28,7 @@ STAFF_TWO_FACTOR_REQUIRED = False
 # Off: the page tests read response.context and count the queries of a full render; the cache's own tests
 # (tests/courses/test_public_cache.py) turn it on.
 PUBLIC_PAGE_CACHE_SECONDS = 0
+
+# Off for the same reason (and a user id is reused from one test to the next); tests/staff/test_sidebar.py
+# turns it on.
+SIDEBAR_CACHE_SECONDS = 0
