@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from courses.models import CourseSession, TrainingPage
 from courses.text import fold
-from staff.access import AnyUser, officials_managed_by, sessions_organized_by, unrestricted
+from staff.access import JOIN_OFFICIALS, AnyUser, officials_managed_by, sessions_organized_by, unrestricted
 from staff.models import (
     ACTIVE_STATUSES,
     Certificate,
@@ -121,7 +121,9 @@ def _sessions_seen(scope: QuerySet[Enrollment]) -> QuerySet[CourseSession]:
     without a condition (the whole city)."""
     if not scope.query.where:
         return CourseSession.objects.all()
-    return CourseSession.objects.filter(Exists(scope.order_by().filter(session_id=OuterRef("pk"))))
+    seen = scope.order_by().filter(session_id=OuterRef("pk"))
+    setattr(seen.query, JOIN_OFFICIALS, True)  # a ward's officials as IN here, not as an array (access.AnyOf)
+    return CourseSession.objects.filter(Exists(seen))
 
 
 def session_suggestions(scope: QuerySet[Enrollment], text: str) -> list[tuple[str, str]]:

@@ -72,3 +72,18 @@ def test_a_ward_hrs_enrollments_are_asked_as_one_array_of_their_officials(hr_a, 
     assert ("= ANY(ARRAY(SELECT" in sql) if connection.vendor == "postgresql" else (" IN (SELECT" in sql)
     assert "JOIN" not in sql.split("WHERE")[0]  # the officials are not joined to every enrollment
     assert set(enrollments_in_scope(hr_a)) == set(Enrollment.objects.filter(official__unit=ward_a))
+
+
+def test_the_sessions_suggested_to_a_ward_ask_for_its_officials_with_in(hr_a, world):
+    # "Which sessions have one of the ward's enrollments" is answered newest session first when the
+    # officials are an IN (15 ms at city scale); through the array, PostgreSQL reads all 6,000 (37 ms).
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from staff.selectors.enrollment import session_suggestions
+
+    with CaptureQueriesContext(connection) as queries:
+        found = session_suggestions(enrollments_in_scope(hr_a), "")
+    assert [value.rsplit("#", 1)[1] for value, _label in found] == [str(world.pk)]
+    assert not any("ANY(ARRAY" in query["sql"] for query in queries.captured_queries)
+    assert "ANY(ARRAY" in str(enrollments_in_scope(hr_a).query) or connection.vendor != "postgresql"
