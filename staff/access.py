@@ -68,15 +68,9 @@ class AnyOf(Lookup):
 
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} IN {rhs}", [*lhs_params, *rhs_params]
-
-    def as_postgresql(self, compiler, connection):
-        if getattr(compiler.query, JOIN_OFFICIALS, False):
-            return self.as_sql(compiler, connection)
-        lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)  # "(SELECT …)", parenthesised
-        return f"{lhs} = ANY(ARRAY{rhs})", [*lhs_params, *rhs_params]
+        as_array = connection.vendor == "postgresql" and not getattr(compiler.query, JOIN_OFFICIALS, False)
+        return (f"{lhs} = ANY(ARRAY{rhs})" if as_array else f"{lhs} IN {rhs}"), [*lhs_params, *rhs_params]
 
 
 def of_officials(officials: QuerySet[Official]) -> AnyOf:
