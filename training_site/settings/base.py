@@ -9,6 +9,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from .env import env_bool, env_int, env_list, env_str
+from .headers import *  # noqa: F403  (CSP and Permissions-Policy)
+from .headers import HEADER_APPS, HEADER_MIDDLEWARE
+from .storage import DEFAULT_FILE_STORAGE_BACKEND
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -19,6 +22,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
+    # First: its db_worker (with task leases) replaces django-tasks-db's (training_site/apps.py).
+    "training_site",
     "courses",
     "staff",
     "wagtail.api.v2",
@@ -51,10 +56,16 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    *HEADER_APPS,
 ]
 
 MIDDLEWARE = [
+    # A request id for every log line of the request, and in the X-Request-ID answer (training_site/ops/logs.py).
+    "training_site.ops.logs.RequestIdMiddleware",
+    # Bodies bigger than any form or upload may be are refused before a worker reads them.
+    "training_site.ops.uploads.BodySizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    *HEADER_MIDDLEWARE,
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "training_site.middleware.VietnameseFirstLocaleMiddleware",
@@ -72,6 +83,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # A lock or statement timeout becomes "busy, please try again" (503), never a 500 (training_site/ops/busy.py).
+    "training_site.ops.busy.BusyMiddleware",
     # Last, as django-axes asks: it turns a lockout raised by authenticate() into our lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -116,9 +129,29 @@ else:
     # of 100,000 officials wanted it then reads all 100,000 (a ward's officials list, 62 ms at city scale,
     # against 21 ms at 1.1). The working set lives in memory or on SSD on any host we run on; 1.1 is the
     # usual setting there. Set per connection so CI's plan tests (tests/staff/plans) see production's planner.
+    # Timeouts (issue 13): a web request waits at most DB_LOCK_TIMEOUT_MS for a row lock and runs no statement
+    # longer than DB_STATEMENT_TIMEOUT_MS, so one stuck transaction cannot stall every app server; the
+    # enrollment path answers "busy, try again" (training_site/ops/busy.py). Workers and the scheduler set
+    # their own, longer limits on their connections (training_site/ops/timeouts.py).
     _options = DATABASES["default"].setdefault("OPTIONS", {})
     _options["options"] = " ".join(filter(None, [
-        _options.get("options", ""), f"-c random_page_cost={env_str('DB_RANDOM_PAGE_COST', '1.1')}"]))
+        _options.get("options", ""), f"-c random_page_cost={env_str('DB_RANDOM_PAGE_COST', '1.1')}",
+        f"-c lock_timeout={env_int('DB_LOCK_TIMEOUT_MS', 3000)}",
+        f"-c statement_timeout={env_int('DB_STATEMENT_TIMEOUT_MS', 30000)}"]))
+
+# Limits for background workers and the scheduler (milliseconds; 0 = none): a big export may run for minutes.
+WORKER_LOCK_TIMEOUT_MS = env_int("WORKER_LOCK_TIMEOUT_MS", 30_000)
+WORKER_STATEMENT_TIMEOUT_MS = env_int("WORKER_STATEMENT_TIMEOUT_MS", 30 * 60_000)
+
+# A read replica (streaming, read-only): report and dashboard reads go there when it is configured
+# (training_site/ops/routers.py); everything else, and every write, stays on the primary.
+if env_str("DATABASE_REPLICA_URL", ""):
+    DATABASES["replica"] = dj_database_url.parse(
+        env_str("DATABASE_REPLICA_URL", ""), conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
+    DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
+    # Tests have no second server: the alias reads the test database itself.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["training_site.ops.routers.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -236,7 +269,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_FILE_STORAGE_BACKEND,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
@@ -283,10 +316,18 @@ REST_FRAMEWORK = {"DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRen
 # How many periods (tiết) an official owes a year until the yearly rule lands with the HR issue.
 TRAINING_DEFAULT_REQUIRED_PERIODS = env_int("TRAINING_DEFAULT_REQUIRED_PERIODS", 40)
 
+# LOG_FORMAT=json: one JSON object per line with the request id (training_site/ops/logs.py), for the log
+# collector of several hosts; "text" is for a person reading a terminal.
+LOG_FORMAT = env_str("LOG_FORMAT", "text")
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, got {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "training_site.ops.logs.JsonFormatter"}},
+    "filters": {"request_id": {"()": "training_site.ops.logs.RequestIdFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"],
+                             **({"formatter": "json"} if LOG_FORMAT == "json" else {})}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # One line per task and per page event drowns what matters; warnings still show.
     "loggers": {
@@ -312,3 +353,27 @@ IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 60)
 # A confirmed roster of more rows than this is imported by a background job HR watches; 0 = always.
 IMPORT_BACKGROUND_THRESHOLD_ROWS = env_int("IMPORT_BACKGROUND_THRESHOLD_ROWS", 2000)
 # --- end of import limits ---------------------------------------------------------------------------
+
+# --- Running on several hosts (training_site/ops, issue 13; docs/deploy.md) --------------------------------
+# Request bodies larger than this are refused (413) from their Content-Length, before a worker reads them;
+# the largest legitimate body is an import upload (IMPORT_MAX_FILE_BYTES) with its form around it.
+UPLOAD_MAX_BODY_BYTES = env_int("UPLOAD_MAX_BODY_BYTES", IMPORT_MAX_FILE_BYTES + 1024 * 1024)
+# The "busy" answer's Retry-After (seconds).
+BUSY_RETRY_AFTER_SECONDS = env_int("BUSY_RETRY_AFTER_SECONDS", 5)
+# A PDF taking longer than this to render is abandoned with an error; it must stay below gunicorn's timeout
+# (gunicorn.conf.py), or gunicorn kills the worker first and the user gets nothing.
+PDF_RENDER_TIMEOUT_SECONDS = env_int("PDF_RENDER_TIMEOUT_SECONDS", 45)
+# Background workers (training_site/ops/workers.py): each renews its heartbeat this often; a task whose
+# worker has not beaten for TASK_LEASE_SECONDS is queued again, at most TASK_MAX_ATTEMPTS runs in all.
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 10)
+TASK_LEASE_SECONDS = env_int("TASK_LEASE_SECONDS", 60)
+TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 3)
+# /readyz (training_site/ops/health.py) reports the worker heartbeat's and the oldest queued task's age, and
+# flags them past these.
+READYZ_MAX_HEARTBEAT_AGE_SECONDS = env_int("READYZ_MAX_HEARTBEAT_AGE_SECONDS", 120)
+READYZ_MAX_QUEUE_AGE_SECONDS = env_int("READYZ_MAX_QUEUE_AGE_SECONDS", 600)
+# The name this host goes by in the scheduler's claims and the workers' heartbeats (default: the host name).
+OPS_HOST_NAME = env_str("OPS_HOST_NAME", "")
+# Sign-in throttling (before axes' per-account lockout): at most this many sign-in attempts per address a
+# minute, counted in the shared cache (Redis in production). 0 turns it off.
+LOGIN_THROTTLE_PER_MINUTE = env_int("LOGIN_THROTTLE_PER_MINUTE", 30)
