@@ -26,6 +26,7 @@ from staff.access import (
 from staff.models import AdoptionStatus, Unit
 from staff.selectors.replication import adoptions_by_month, replication_dashboard, units_not_reached
 from staff.services.replication import ReplicationError, adoption_record, exchange_reserve_seats
+from training_site.ops.routers import replica_reads
 
 
 class AdoptionForm(forms.Form):
@@ -123,7 +124,8 @@ def chart(points, *, width: int = 720, height: int = 220) -> dict:
 
 def replication_dashboard_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_organizer(request)
-    data = replication_dashboard()
+    with replica_reads():  # a dashboard's aggregates: the replica's, when there is one
+        data = replication_dashboard()
     return render(request, "staff/admin/replication/replication_dashboard.html", {
         "page_title": _("Replication of best practices"), **data, "chart": chart(data["months"]),
     })

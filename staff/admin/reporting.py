@@ -22,6 +22,7 @@ from staff.models import AuditAction, Unit
 from staff.pdf.reporting import reform_report_context, reform_report_pdf
 from staff.selectors.reporting import build_reform_report
 from staff.services.audit import audit_record, audit_summary
+from training_site.ops.routers import replica_reads
 
 FIRST_YEAR = 2015
 MODE_AS_IT_WAS, MODE_MAPPED = "as_it_was", "mapped"
@@ -84,12 +85,17 @@ def reform_report(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     if filters["format"] == "html":
         # The same figures as the PDF, in the reader's own language; aggregates only, so no audit entry
         # (the audit log records what leaves the platform).
-        report = build_reform_report(year=filters["year"], unit=form.cleaned_data["unit"], mapped=form.mapped)
+        with replica_reads() as alias:
+            report = build_reform_report(year=filters["year"], unit=form.cleaned_data["unit"], mapped=form.mapped,
+                                         using=alias)
         return render(request, "staff/admin/reporting/report_screen.html", {
             **reform_report_context(report), "form": form, "page_title": _("Yearly training report"),
             "header_icon": "table"})
-    with translation.override(EXPORT_LANGUAGE):
-        report = build_reform_report(year=filters["year"], unit=form.cleaned_data["unit"], mapped=form.mapped)
+    # The report's reads go to the replica when there is one (training_site/ops/routers.py); the audit entry
+    # below is written on the primary.
+    with translation.override(EXPORT_LANGUAGE), replica_reads() as alias:
+        report = build_reform_report(year=filters["year"], unit=form.cleaned_data["unit"], mapped=form.mapped,
+                                     using=alias)
         if filters["format"] == "pdf":
             data, mime = reform_report_pdf(report), "application/pdf"
         else:

@@ -21,6 +21,7 @@ from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username, get_cool_off, get_failure_limit
 from axes.models import AccessAttempt
 from axes.signals import user_locked_out
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db.models import Q, Sum
 from django.dispatch import receiver
@@ -34,6 +35,22 @@ from staff.services.audit import audit_record, audit_summary
 
 # The two sign-in forms, by URL name, as the audit log names them.
 SIGN_IN_FORMS = {"login": "site", "wagtailadmin_login": "admin"}
+
+
+def client_address(request: HttpRequest) -> str:
+    """The sign-in's address: behind AXES_PROXY_COUNT proxies, the one the outermost of them saw.
+
+    Each proxy (HAProxy's ``option forwardfor``) appends the address it received the request from to
+    X-Forwarded-For, so with N proxies of ours the client is the N-th entry from the right; anything further
+    left was written by the client and proves nothing. Without proxies (or without the header) it is
+    REMOTE_ADDR. (Axes would ask django-ipware, which is not installed, and fall back to REMOTE_ADDR: behind
+    a load balancer every official would then share the balancer's address, and one lock would lock all.)
+    """
+    proxies = settings.AXES_IPWARE_PROXY_COUNT
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if proxies > 0 and len(forwarded) >= proxies:
+        return forwarded[-proxies]
+    return str(request.META.get("REMOTE_ADDR", ""))
 
 
 def lockout_username(request: HttpRequest, credentials: dict | None) -> str:

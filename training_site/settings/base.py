@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     *HEADER_MIDDLEWARE,
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Sign-in posts per address and minute, counted in the shared cache (staff/auth/throttle.py).
+    "staff.auth.throttle.SignInThrottleMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "training_site.middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -183,8 +185,9 @@ AXES_WHITELIST_CALLABLE = "staff.auth.lockout.is_single_sign_on"
 # colleague's account from the same address, letting anyone with an account guess without ever locking it.
 AXES_HANDLER = "staff.auth.lockout.AccountResetHandler"
 AXES_VERBOSE = False
-# Behind the load balancer the client's address is the first of X-Forwarded-For (DESIGN.md, section 4).
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Behind AXES_PROXY_COUNT load balancers the client's address is read from X-Forwarded-For, counted from the
+# right (staff/auth/lockout.py client_address; the sign-in throttle uses the same address).
+AXES_CLIENT_IP_CALLABLE = "staff.auth.lockout.client_address"
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
 # Activation links sent with invitations are valid this many days, and used once.
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)

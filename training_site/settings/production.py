@@ -37,9 +37,17 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBa
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 
+# Redis (REDIS_URL) is what the app servers share besides the database: the cache (public pages, the admin
+# sidebar), the sign-in throttle's counters (staff/auth/throttle.py) and a copy of each session. Sessions are
+# "cached_db": read from Redis, written to both, so a Redis restart signs nobody out. Without REDIS_URL each
+# process has its own memory cache: fine for one process, wrong for several (docs/deploy.md).
 CACHE_URL = env_str("REDIS_URL", "")
 if CACHE_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
+                          "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "dao-tao"),
+                          # A Redis that stops answering costs a request at most this, not a hung worker.
+                          "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2}}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Persistent database connections: opening one costs a PostgreSQL backend fork and ~2 ms of a web worker's
 # CPU per request (measured on the seat race, issue 12). Checked before reuse, so a restarted server or a

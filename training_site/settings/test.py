@@ -32,3 +32,7 @@ PUBLIC_PAGE_CACHE_SECONDS = 0
 # Off for the same reason (and a user id is reused from one test to the next); tests/staff/test_sidebar.py
 # turns it on.
 SIDEBAR_CACHE_SECONDS = 0
+
+# Off: the lockout tests post more wrong passwords a minute than the throttle allows; its own tests
+# (tests/staff/accounts/test_sign_in_throttle.py) turn it on.
+LOGIN_THROTTLE_PER_MINUTE = 0
