@@ -82,3 +82,38 @@ def test_a_misspelt_task_backend_fails_loudly():
 def test_tests_run_tasks_in_process(settings):
     assert settings.TASKS["default"]["BACKEND"] == "django_tasks.backends.immediate.ImmediateBackend"
     assert "django_tasks_db" in settings.INSTALLED_APPS
+
+
+def production_shell(code: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "REDIS_URL"}}
+    clean.update(DJANGO_SETTINGS_MODULE="training_site.settings.production", SECRET_KEY=STRONG_SECRET,
+                 ALLOWED_HOSTS="dao-tao.example.invalid", **env)
+    return subprocess.run([sys.executable, "manage.py", "shell", "--no-imports", "-c", code], cwd=ROOT, env=clean,
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_production_with_redis_keeps_cache_sessions_and_the_sign_in_throttle_there():
+    """The issue's first finding: REDIS_URL set and no client installed, every cache access failed."""
+    code = (
+        "from django.conf import settings; from django.core.cache import cache\n"
+        "from importlib import import_module\n"
+        "from staff.auth.throttle import sign_in_attempt_allowed\n"
+        "cache.set('settings-test', 'Nguyễn'); print(cache.get('settings-test'))\n"
+        "from django.core.cache import caches; print(type(caches['default']).__name__, settings.SESSION_ENGINE)\n"
+        "store = import_module(settings.SESSION_ENGINE).SessionStore(); print(store.__class__.__module__)\n"
+        "print(sign_in_attempt_allowed('192.0.2.77'))\n"
+        "cache.delete('settings-test')\n"
+    )
+    result = production_shell(code, REDIS_URL="redis://127.0.0.1:6379/9")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.split("\n")
+    assert lines[0] == "Nguyễn"
+    assert lines[1] == "RedisCache django.contrib.sessions.backends.cached_db"
+    assert lines[2] == "django.contrib.sessions.backends.cached_db"
+    assert lines[3] == "True"
+
+
+def test_production_without_redis_uses_database_sessions():
+    result = production_shell("from django.conf import settings; print(settings.SESSION_ENGINE)")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "django.contrib.sessions.backends.db"
