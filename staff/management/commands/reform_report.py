@@ -18,6 +18,7 @@ from staff.models import AuditAction, Unit
 from staff.pdf.reporting import reform_report_pdf
 from staff.selectors.reporting import build_reform_report
 from staff.services.audit import audit_record, audit_summary
+from training_site.ops.routers import replica_reads
 
 
 class Command(BaseCommand):
@@ -40,8 +41,8 @@ class Command(BaseCommand):
             found = Unit.objects.filter(code=unit).first()
             if found is None:
                 raise CommandError(f"No unit has the code {unit!r}.")
-        with translation.override(language):
-            report = build_reform_report(year=year, unit=found, mapped=mapped)
+        with translation.override(language), replica_reads() as alias:  # the replica's, when there is one
+            report = build_reform_report(year=year, unit=found, mapped=mapped, using=alias)
             if format == "pdf":
                 data = reform_report_pdf(report)
             else:
