@@ -8,8 +8,12 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from courses.api import api_router
+from training_site.ops import health
 
 urlpatterns = [
+    # Probes for the load balancer and monitoring (training_site/ops/health.py), at the usual probe paths.
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", api_router.urls),
@@ -26,3 +30,7 @@ if settings.DEBUG:
 
 # Wagtail's page serving comes last: it matches every remaining path.
 urlpatterns += [path("", include(wagtail_urls))]
+
+# A lock or statement timeout raised before the view (loading the session or the user, the page cache): the
+# busy page, not a 500 (training_site/ops/busy.py).
+handler500 = "training_site.ops.busy.server_error"
