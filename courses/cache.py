@@ -43,7 +43,8 @@ PAGE_MARK = "public_page_served"
 CSRF_PLACEHOLDER = b"@@public-page-csrf@@"
 _CSRF_VALUE = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 _MESSAGES_COOKIE = "messages"  # django.contrib.messages' CookieStorage.cookie_name
-_SKIPPED_PREFIXES = ("/admin/", "/api/", "/documents/")
+# The health probes too: a load balancer calls them every second, and they must not depend on the cache.
+_SKIPPED_PREFIXES = ("/admin/", "/api/", "/documents/", "/healthz", "/readyz")
 
 
 def public_pages_changed(**_ignored: object) -> None:

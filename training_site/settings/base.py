@@ -140,6 +140,8 @@ else:
         _options.get("options", ""), f"-c random_page_cost={env_str('DB_RANDOM_PAGE_COST', '1.1')}",
         f"-c lock_timeout={env_int('DB_LOCK_TIMEOUT_MS', 3000)}",
         f"-c statement_timeout={env_int('DB_STATEMENT_TIMEOUT_MS', 30000)}"]))
+    # A database host that stops answering fails a new connection within this, not the system's TCP timeout.
+    _options["connect_timeout"] = env_int("DB_CONNECT_TIMEOUT_SECONDS", 5)
 
 # Limits for background workers and the scheduler (milliseconds; 0 = none): a big export may run for minutes.
 WORKER_LOCK_TIMEOUT_MS = env_int("WORKER_LOCK_TIMEOUT_MS", 30_000)
@@ -327,10 +329,11 @@ if LOG_FORMAT not in ("text", "json"):
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"json": {"()": "training_site.ops.logs.JsonFormatter"}},
+    "formatters": {"json": {"()": "training_site.ops.logs.JsonFormatter"},
+                   "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
     "filters": {"request_id": {"()": "training_site.ops.logs.RequestIdFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"],
-                             **({"formatter": "json"} if LOG_FORMAT == "json" else {})}},
+                             "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # One line per task and per page event drowns what matters; warnings still show.
     "loggers": {

@@ -19,6 +19,9 @@ if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
 # Behind a TLS-terminating load balancer; app servers stay stateless (DESIGN.md, section 4).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+# HAProxy checks app servers over plain HTTP: a redirect to https would count as healthy, whatever the
+# database says.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
