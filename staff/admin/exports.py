@@ -13,15 +13,24 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from staff.access import AuthenticatedHttpRequest, get_in_scope_or_404, officials_managed_by, require_reporter
+from staff.access import (
+    AuthenticatedHttpRequest,
+    get_in_scope_or_404,
+    hr_units,
+    is_city_hr,
+    officials_managed_by,
+    organized_session_or_404,
+    require_reporter,
+)
 from staff.admin.base import download_response
 from staff.admin.reporting import ReportFilterForm
 from staff.exports.base import EXPORT_LANGUAGE, content_type, write_export, write_xlsx
 from staff.exports.records import PersonnelRecordExporter, TrainingRecordsExporter
-from staff.exports.tasks import export_job_start
+from staff.exports.tasks import EXPORTERS, export_job_retry, export_job_start
 from staff.models import AuditAction, ExportJob, ExportStatus
 from staff.pdf.records import personnel_record_pdf
 from staff.services.audit import audit_record, audit_summary
+from staff.services.printing import PRINT_KIND
 
 
 class RecordsFilterForm(ReportFilterForm):
@@ -77,11 +86,43 @@ def training_records(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     return download_response(scratch, exporter.filename(filters["format"]), content_type(filters["format"]))
 
 
-def export_jobs(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The signed-in user's own export jobs, newest first, with progress."""
+def export_jobs(request: AuthenticatedHttpRequest) -> HttpResponseBase:
+    """The signed-in user's own export jobs, newest first, with progress; a POST retries a failed one."""
+    if request.method == "POST":
+        return _export_job_retry(request)
     jobs = ExportJob.objects.filter(user=request.user).order_by("-created_at", "-pk")[:50]
     return render(request, "staff/admin/exports/export_jobs.html", {
-        "jobs": jobs, "page_title": _("My exports"), "header_icon": "download", "done": ExportStatus.DONE})
+        "jobs": jobs, "page_title": _("My exports"), "header_icon": "download", "done": ExportStatus.DONE,
+        "failed": ExportStatus.FAILED})
+
+
+def _export_job_retry(request: AuthenticatedHttpRequest) -> HttpResponse:
+    # Only the requester's own failed job; anything else (another user's, a guessed id) is a 404.
+    pk = request.POST.get("retry", "")
+    job = ExportJob.objects.filter(pk=int(pk), user=request.user, status=ExportStatus.FAILED).first() \
+        if pk.isdigit() else None
+    if job is None:
+        raise Http404
+    _may_start_again(request, job)
+    export_job_retry(job=job, by=request.user)
+    messages.success(request, _("The export was started again; it appears at the top of the list."))
+    return redirect("staff_export_jobs")
+
+
+def _may_start_again(request: AuthenticatedHttpRequest, job: ExportJob) -> None:
+    """A retry is a new start: the scope is checked again as at the start (a role taken away since, a unit
+    out of reach now, is a 404, as it would be on the export's own form)."""
+    if job.kind == PRINT_KIND:
+        organized_session_or_404(request.user, job.params.get("session"))
+        return
+    if job.kind not in EXPORTERS:
+        raise Http404
+    require_reporter(request.user)
+    unit = job.params.get("unit")
+    if unit and not hr_units(request.user).filter(code=unit).exists():
+        raise Http404
+    if not unit and not is_city_hr(request.user):  # the whole city is the city HR's only
+        raise Http404
 
 
 def export_job_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:

@@ -18,7 +18,8 @@ class ExportJob(models.Model):
     """An export too big for a request: run by a background task, downloadable only by who asked.
 
     The file is written through Django's storage under a temporary name and only then recorded, so a
-    failed export never looks like a finished one.
+    failed export never looks like a finished one. ``task_id`` names the background task that claimed the
+    job: when its worker dies, the same task queued again takes the job over, and any other task skips it.
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs")
@@ -30,6 +31,7 @@ class ExportJob(models.Model):
     file = models.FileField(_("file"), upload_to="exports/%Y/%m/", blank=True, max_length=255)
     filename = models.CharField(_("file name"), max_length=200, blank=True)
     error = models.TextField(_("error"), blank=True)
+    task_id = models.CharField(_("background task"), max_length=64, blank=True, default="")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 

@@ -19,7 +19,7 @@ from django.contrib.auth.models import User
 from django.core.files.storage import default_storage
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from django_tasks import task
+from django_tasks import TaskContext, task
 from pypdf import PdfReader, PdfWriter
 
 from courses.models import CourseSession
@@ -66,9 +66,10 @@ def certificate_print_start(*, session: CourseSession, user: User) -> ExportJob:
                             rows_total=total, enqueue=lambda job_id: run_certificate_print_job.enqueue(job_id=job_id))
 
 
-@task()
-def run_certificate_print_job(*, job_id: int) -> str:
-    if not export_job_claim(job_id=job_id):
+# With its context, a run queued again after its worker died takes its own RUNNING job over (export_job_claim).
+@task(takes_context=True)
+def run_certificate_print_job(context: TaskContext | None = None, *, job_id: int) -> str:
+    if not export_job_claim(job_id=job_id, task_id=context.task_result.id if context is not None else None):
         return "skipped"
     job = ExportJob.objects.select_related("user").get(pk=job_id)
     stored_name = ""
