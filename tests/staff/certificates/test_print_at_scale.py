@@ -82,3 +82,23 @@ def test_certificates_follow_one_another_instead_of_nesting(past_session, ward_a
 
     assert depth(12) == depth(2)
     assert certificate_pdfs.qr_data_uri("https://x.invalid/a").startswith("data:image/png;base64,")
+
+
+def test_a_print_run_queued_again_after_its_worker_died_takes_its_own_job_over(past_session, ward_a, organizer):
+    from types import SimpleNamespace
+
+    from staff.services.exports import export_job_claim
+
+    _class(2, past_session=past_session, ward_a=ward_a, organizer=organizer)
+    job = export_job_start(user=organizer, kind=printing.PRINT_KIND, params={"session": past_session.pk,
+                                                                           "format": "pdf"},
+                           enqueue=lambda _job_id: None)
+    assert export_job_claim(job_id=job.pk, task_id="task-1")  # its first worker then died mid-print
+
+    def run_as(task_id: str) -> str:
+        return printing.run_certificate_print_job.call(SimpleNamespace(task_result=SimpleNamespace(id=task_id)),
+                                                       job_id=job.pk)
+
+    assert run_as("task-2") == "skipped"  # another task for the same job
+    assert run_as("task-1") == ExportStatus.DONE  # the same task, queued again by the reaper
+    assert ExportJob.objects.get(pk=job.pk).rows_done == 2
