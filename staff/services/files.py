@@ -30,9 +30,12 @@ def prune_files(*, storage: Storage, exports_before: dt.datetime, uploads_before
 
 
 def _folders(storage: Storage, root: str) -> list[str]:
-    if not storage.exists(root):
+    # Not storage.exists(root): an object store has no folders, and says False for one that holds files.
+    try:
+        subfolders = storage.listdir(root)[0]
+    except FileNotFoundError:  # the local folder was never made
         return []
     found = [root]
-    for sub in storage.listdir(root)[0]:
+    for sub in subfolders:
         found += _folders(storage, f"{root}/{sub}")
     return found

@@ -3,6 +3,11 @@
 Run with ``make browser-test`` (``pytest -m browser``); ``make test`` leaves them out. Every test under this
 folder gets the ``browser`` marker from the hook below. On failure, a screenshot and the page's HTML go to
 ``test-artifacts/browser/<test name>.png`` / ``.html`` (git-ignored).
+
+The pages run under the site's own Content-Security-Policy and Permissions-Policy (the test settings inherit
+base.py's): a test that passes but made the browser report a CSP violation (a ``securitypolicyviolation``
+event in any frame, or Chromium's console line about one) or a Permissions-Policy header error fails, with
+the reports listed.
 """
 
 from __future__ import annotations
@@ -43,6 +48,88 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
 
 
+# Reports every violation of the page's policy to the test, from every frame and across navigations
+# (the binding below is exposed to the whole context; an init script runs before any script of the page).
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__reportCspViolation(
+    `${event.effectiveDirective} refused ${event.blockedURI || "inline"} at `
+    + `${event.sourceFile || document.location.href}:${event.lineNumber}`
+    + (event.sample ? ` (${event.sample})` : ""));
+});
+"""
+# Chromium's console lines that mean a policy refused something or could not be read.
+POLICY_CONSOLE = re.compile(r"Content[ -]Security[ -]Policy|Permissions-Policy", re.IGNORECASE)
+
+
+class PolicyWatch:
+    """What the browser reported against the policies during the current test, in all its contexts."""
+
+    def __init__(self) -> None:
+        self.reports: list[str] = []
+        self.pages: list = []
+
+    def reset(self) -> None:
+        self.reports = []
+        self.pages = []
+
+    def attach(self, context) -> None:
+        context.expose_binding(
+            "__reportCspViolation", lambda source, text: self.reports.append(f"{source['frame'].url}: {text}"))
+        context.add_init_script(CSP_LISTENER)
+        context.on("console", self._console)
+        context.on("page", lambda tab: self.pages.append(tab))
+
+    def _console(self, message) -> None:
+        if message.type in ("error", "warning") and POLICY_CONSOLE.search(message.text):
+            self.reports.append(f"{message.location.get('url', '')}: console {message.type}: {message.text}")
+
+    def flush(self) -> None:
+        """One round trip to every open page, so that reports still on their way are delivered first."""
+        for tab in self.pages:
+            if tab.is_closed():
+                continue
+            try:
+                tab.evaluate("0")
+            except Exception:  # noqa: BLE001 - a page closing or navigating has nothing more to report
+                pass
+
+
+POLICY_WATCH = PolicyWatch()
+
+
+class WatchedBrowser:
+    """The Playwright browser, whose every new context reports to POLICY_WATCH."""
+
+    def __init__(self, browser) -> None:
+        self._browser = browser
+
+    def new_context(self, **options):
+        context = self._browser.new_context(**options)
+        POLICY_WATCH.attach(context)
+        return context
+
+    def __getattr__(self, name: str):
+        return getattr(self._browser, name)
+
+
+def pytest_runtest_setup(item):
+    POLICY_WATCH.reset()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    # Runs only when the test itself passed: a failing test keeps its own message.
+    result = yield
+    POLICY_WATCH.flush()
+    if POLICY_WATCH.reports:
+        # Each violation is usually reported twice, by the event and by the console.
+        reports = list(dict.fromkeys(POLICY_WATCH.reports))
+        listed = "\n".join(f"  {report}" for report in reports)
+        raise AssertionError(f"the browser reported against the page's policies ({len(reports)} reports):\n{listed}")
+    return result
+
+
 @pytest.hookimpl(hookwrapper=True, tryfirst=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
@@ -57,7 +144,7 @@ def browser():
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
+        yield WatchedBrowser(chromium)
         chromium.close()
 
 
