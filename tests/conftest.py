@@ -70,3 +70,14 @@ def admin_user(db):
     from django.contrib.auth.models import User
 
     return User.objects.create_superuser("admin", "admin@example.invalid", "pw-for-tests-only")
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """The figures the fault tests measured (tests/figures.py), in CI's log without -s."""
+    from tests.figures import recorded
+
+    lines = recorded()
+    if lines:
+        terminalreporter.section("figures (measured, not asserted)")
+        for line in lines:
+            terminalreporter.write_line(line)

@@ -33,6 +33,7 @@ from django.test import override_settings
 from staff.models import Certificate, Enrollment, ExportJob, ExportStatus, Official, Role, UnitKind
 from staff.services.exports import export_job_file_save
 from tests import factories
+from tests.figures import figure
 from tests.staff.accounts.test_lockout_processes import database_url
 from tests.staff.certificate_fixtures import NAME, TITLE
 
@@ -189,9 +190,9 @@ def backup(django_db_setup, django_db_blocker, workspace) -> Backup:
         seconds = time.monotonic() - started
     path = workspace / "backups" / "nightly"
     manifest = json.loads((path / "manifest.json").read_text("utf-8"))
-    print(f"\nbackup ({connection.vendor}): dump {manifest['database']['size']:,} bytes, "
+    figure(f"backup ({connection.vendor}): dump {manifest['database']['size']:,} bytes, "
           f"{len(manifest['files'])} files {sum(f['size'] for f in manifest['files'].values()):,} bytes, "
-          f"{seconds:.2f} s", file=sys.stderr)
+          f"{seconds:.2f} s")
     return Backup(path=path, manifest=manifest, source_files=_sha256_of_folder(media), source_counts=counts,
                   verification_code=certificate.verification_code, serial=certificate.serial, seconds=seconds,
                   output=output.getvalue())
@@ -214,8 +215,8 @@ def restored(backup, targets) -> tuple[Target, subprocess.CompletedProcess[str],
     started = time.monotonic()
     done = target.restore(backup.path)
     seconds = time.monotonic() - started
-    print(f"restore ({connection.vendor}) in a fresh process: {seconds:.2f} s (Django start included)\n"
-          f"{done.stdout.strip()}", file=sys.stderr)
+    figure(f"restore ({connection.vendor}) in a fresh process: {seconds:.2f} s (Django start included)\n"
+          f"{done.stdout.strip()}")
     return target, done, seconds
 
 
@@ -335,7 +336,7 @@ def test_restore_with_force_puts_back_the_backups_rows_and_files(backup, restore
 
     started = time.monotonic()
     done = target.restore(backup.path, "--force")
-    print(f"restore --force over the copy: {time.monotonic() - started:.2f} s", file=sys.stderr)
+    figure(f"restore --force over the copy: {time.monotonic() - started:.2f} s")
 
     assert done.returncode == 0, done.stderr
     assert 'data-state="valid"' in _verification_page(target, backup.verification_code)[1]

@@ -24,6 +24,7 @@ from staff.models import Enrollment, EnrollmentEvent, EnrollmentStatus
 from staff.pdf import render
 from staff.pdf.render import PdfRenderTimeoutError, render_pdf_from_html
 from tests import factories
+from tests.figures import figure
 from training_site.ops.busy import is_busy_error, server_error
 
 BUSY_CLASS_VI = "Lớp đang bận, vui lòng thử lại sau giây lát."
@@ -111,7 +112,7 @@ def test_a_held_session_lock_makes_enrollment_say_the_class_is_busy_within_5_sec
         response = client.post(url)
         waited = time.monotonic() - started
 
-    print(f"\nenroll behind a held row lock: answered {response.status_code} in {waited:.2f} s")
+    figure(f"enroll behind a held row lock: answered {response.status_code} in {waited:.2f} s")
     assert waited < 5, f"the busy answer took {waited:.2f} s"
     assert response.status_code == 503 and response["Retry-After"]
     page = response.content.decode()
@@ -230,7 +231,7 @@ def test_a_pdf_past_its_time_limit_is_abandoned(settings):
 
     # The error itself shows the render was abandoned (a finished render returns its bytes); how soon after
     # the limit depends on the machine's load, so it is printed, not asserted.
-    print(f"\na PDF with a 1 s limit gave up after {took:.2f} s")
+    figure(f"a PDF with a 1 s limit gave up after {took:.2f} s")
 
 
 def test_the_template_time_counts_against_the_pdf_limit(settings, monkeypatch):

@@ -24,6 +24,7 @@ from django.core.management import call_command
 from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
+from tests.figures import figure
 from tests.processes import ROOT
 from tests.staff.accounts.test_lockout_processes import database_url
 from training_site.models import ScheduledRun
@@ -454,7 +455,7 @@ def test_two_scheduler_processes_started_together_run_each_job_once(committed, t
         assert f"{other}: {job.name} {when}: already claimed by {run.host}" in outputs[other]
     assert len(outputs["host-a"]) == len(outputs["host-b"]) == len(JOBS)
     won = {host: ScheduledRun.objects.filter(host=host).count() for host in ("host-a", "host-b")}
-    print(f"\nscheduler race: {len(JOBS)} jobs, {ScheduledRun.objects.count()} runs; "
+    figure(f"scheduler race: {len(JOBS)} jobs, {ScheduledRun.objects.count()} runs; "
           f"host-a ran {won['host-a']}, host-b ran {won['host-b']}")
 
 

@@ -24,6 +24,7 @@ from django.utils import translation
 from staff.imports import reader
 from staff.imports.limits import ImportRefusedError, UploadLimits, check_upload
 from staff.models import Official
+from tests.figures import figure
 from tests.processes import app_server
 from tests.staff.accounts.test_lockout_processes import database_url
 from tests.staff.import_files import HEADERS, write_xlsx
@@ -99,7 +100,7 @@ def test_under_gunicorn_a_gigabyte_declared_is_answered_413_without_waiting_for_
             took = time.monotonic() - started
 
     status_line = answer.split(b"\r\n", 1)[0].decode()
-    print(f"\n1 GB declared, no body sent: {status_line} in {took:.3f} s")
+    figure(f"1 GB declared, no body sent: {status_line} in {took:.3f} s")
     assert answer.startswith(b"HTTP/1.1 413"), server.output()
     assert took < 5  # well within the 10 s socket timeout: nobody waited for the missing gigabyte
 
@@ -155,7 +156,7 @@ def million_rows(tmp_path_factory) -> dict[str, Path]:
         for start in range(2, MILLION + 1, 50_000):
             stream.write(b"".join(b"CB-%d;Nguoi %d\n" % (n, n) for n in range(start, min(start + 50_000, MILLION + 1))))
     files["csv"] = csv_path
-    print(f"\n1,000,000-row files made in {time.monotonic() - started:.1f} s: "
+    figure(f"1,000,000-row files made in {time.monotonic() - started:.1f} s: "
           + ", ".join(f"{kind} {path.stat().st_size / 1e6:.1f} MB" for kind, path in files.items()))
     return files
 
@@ -176,7 +177,7 @@ def timed_refusal(path: Path, what: str) -> str:
         with pytest.raises(ImportRefusedError) as refused:
             check_upload(stream, path.name, limits=UploadLimits.from_settings())
         took = time.monotonic() - started
-    print(f"\n{what}: refused in {took:.3f} s: {refused.value}")
+    figure(f"{what}: refused in {took:.3f} s: {refused.value}")
     return str(refused.value)
 
 
@@ -233,7 +234,7 @@ def test_the_import_page_answers_a_million_row_upload_with_the_refusal(client, h
         response = client.post(reverse("staff_officials_import"), {"file": stream})
         took = time.monotonic() - started
 
-    print(f"\nthe import page with a 1,000,000-row upload answered in {took:.2f} s (the upload itself included)")
+    figure(f"the import page with a 1,000,000-row upload answered in {took:.2f} s (the upload itself included)")
     assert response.status_code == 200
     assert "A1:B1000000" in response.content.decode()
     assert not Official.objects.filter(employee_code="CB-2").exists()

@@ -26,6 +26,7 @@ from django_tasks_db.models import DBTaskResult, get_date_max
 from staff.exports.records import TrainingRecordsExporter
 from staff.models import AuditAction, AuditEntry, ExportJob, ExportStatus
 from staff.services.exports import export_job_claim, export_job_start
+from tests.figures import figure
 from tests.processes import ROOT, running
 from tests.staff.accounts.test_lockout_processes import database_url
 from tests.training_site.ops import worker_tasks
@@ -329,7 +330,7 @@ def test_a_worker_killed_mid_export_leaves_it_to_another_which_does_it_once(hr_a
     assert AuditEntry.objects.filter(action=AuditAction.EXPORT, object_id=str(job.pk)).count() == 1
     assert f"requeued: its worker {doomed} is gone" in log, log
     assert task.started_at is not None
-    print(f"\nworker killed mid-export ({connection.vendor}; heartbeat 1 s, lease 3 s): the task taken up by the "
+    figure(f"worker killed mid-export ({connection.vendor}; heartbeat 1 s, lease 3 s): the task taken up by the "
           f"other worker {taken_up:.1f} s after the kill ({(task.started_at - last_beat).total_seconds():.1f} s "
           f"after the dead worker's last beat), the export finished {finished:.1f} s after the kill (6 s of "
           f"work, from row 0), once: 1 file, 1 audit entry, worker_ids {task.worker_ids}")
