@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run worker test browser-test install lint typecheck migrate messages screenshots clean bench-data bench bench-smoke
+.PHONY: run worker test browser-test install lint typecheck migrate messages screenshots clean bench-data bench bench-smoke cluster
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -76,3 +76,10 @@ bench-smoke: install
 	$(BIN)/python -m tests.bench.city.data --scale 0.001 --database-url $(BENCH_PG)/bench_smoke_tenth
 	$(BIN)/python -m tests.bench.city.run --quick --city $(BENCH_PG)/bench_smoke --tenth $(BENCH_PG)/bench_smoke_tenth \
 		--json test-artifacts/bench-smoke.json --markdown test-artifacts/bench-smoke.md
+
+# The city deployment rehearsed on one machine (issue 13, tests/cluster): HAProxy in front of two gunicorn app
+# servers, two workers, the scheduler on both hosts, Redis, a PostgreSQL primary and its streaming replica
+# (temporary clusters on free ports, removed at the end). Prints its table (test-artifacts/cluster.md) and
+# fails when a step's result is wrong. Needs root or the postgres user, haproxy and PostgreSQL's binaries.
+cluster: install
+	$(BIN)/python -m tests.cluster --markdown test-artifacts/cluster.md
