@@ -98,17 +98,27 @@ class Heartbeat(threading.Thread):
         super().__init__(name=f"heartbeat-{worker_id}", daemon=True)
         self.worker_id, self.started_at, self.every = worker_id, started_at, every
         self.stopped = threading.Event()
+        # Since when (monotonic) every beat has succeeded; None while they fail (the database is out of reach).
+        self.healthy_since: float | None = time.monotonic()
 
     def run(self) -> None:
         try:
             while not self.stopped.wait(self.every):
                 try:
                     heartbeat_renew(worker_id=self.worker_id, started_at=self.started_at)
-                except DatabaseError:
+                except Exception:  # noqa: BLE001 - any failure: a dead beat thread would get every task reaped
+                    self.healthy_since = None
                     logger.exception("Worker %s could not renew its heartbeat", self.worker_id)
                     connections.close_all()  # a broken connection is opened afresh at the next beat
+                else:
+                    if self.healthy_since is None:
+                        self.healthy_since = time.monotonic()
         finally:
             connections.close_all()  # this thread's own connection
+
+    def beating_for(self) -> float:
+        """Seconds this worker's beats have all succeeded (0 while they fail)."""
+        return 0.0 if self.healthy_since is None else time.monotonic() - self.healthy_since
 
     def stop(self) -> None:
         self.stopped.set()
@@ -197,11 +207,14 @@ def task_result_give_up(*, task: DBTaskResult) -> bool:
 
 
 def tasks_requeue_orphaned(*, backend_name: str | None = None, alive: tuple[str, ...] = (),
-                           dead: tuple[str, ...] = ()) -> ReapOutcome:
+                           dead: tuple[str, ...] = (), only_dead: bool = False) -> ReapOutcome:
     """One reaper pass: each orphaned task queued again, or given up after TASK_MAX_ATTEMPTS starts; old
-    heartbeat rows pruned. Safe to run on every worker at once."""
+    heartbeat rows pruned. Safe to run on every worker at once. ``only_dead``: only the tasks of the
+    ``dead`` workers (a worker starting under its old id takes back its own, and judges nobody else yet)."""
     outcome = ReapOutcome()
     for task in orphaned_task_results(backend_name=backend_name, alive=alive, dead=dead):
+        if only_dead and (task.worker_ids[-1] if task.worker_ids else None) not in dead:
+            continue
         if len(task.worker_ids) >= settings.TASK_MAX_ATTEMPTS:
             if task_result_give_up(task=task):
                 outcome.failed.append(str(task.pk))
@@ -226,7 +239,7 @@ class Worker(DatabaseWorker):
         use_worker_timeouts()
         # A worker id may be given again to a new process (``--worker-id`` in a service unit): what still runs
         # under it was its previous life's, which no lease would ever free once this one beats under that id.
-        tasks_requeue_orphaned(backend_name=self.backend_name, dead=(self.worker_id,))
+        tasks_requeue_orphaned(backend_name=self.backend_name, dead=(self.worker_id,), only_dead=True)
         started_at = timezone.now()
         heartbeat_record(worker_id=self.worker_id, started_at=started_at)
         self.heartbeat = Heartbeat(worker_id=self.worker_id, started_at=started_at,
@@ -250,6 +263,11 @@ class Worker(DatabaseWorker):
     def reap(self) -> ReapOutcome | None:
         """The reaper pass, at most once per heartbeat period (every worker runs it; one is enough)."""
         if time.monotonic() < self._next_reap:
+            return None
+        # Only a worker whose own beats have succeeded for a whole lease judges others: after the database was
+        # out of reach (for everyone) every beat is old, and the workers still running their tasks must first
+        # have had the time to beat again, or their tasks would be run twice.
+        if self.heartbeat is not None and self.heartbeat.beating_for() < settings.TASK_LEASE_SECONDS:
             return None
         self._next_reap = time.monotonic() + settings.WORKER_HEARTBEAT_SECONDS
         try:

@@ -374,6 +374,10 @@ PDF_RENDER_TIMEOUT_SECONDS = env_int("PDF_RENDER_TIMEOUT_SECONDS", 45)
 WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 10)
 TASK_LEASE_SECONDS = env_int("TASK_LEASE_SECONDS", 60)
 TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 3)
+if TASK_LEASE_SECONDS < 3 * WORKER_HEARTBEAT_SECONDS:
+    # A lease of fewer beats takes a worker that missed one or two (a slow database) for dead.
+    raise ImproperlyConfigured("TASK_LEASE_SECONDS must be at least 3 × WORKER_HEARTBEAT_SECONDS, got "
+                               f"{TASK_LEASE_SECONDS} and {WORKER_HEARTBEAT_SECONDS}")
 # /readyz (training_site/ops/health.py) reports the worker heartbeat's and the oldest queued task's age, and
 # flags them past these.
 READYZ_MAX_HEARTBEAT_AGE_SECONDS = env_int("READYZ_MAX_HEARTBEAT_AGE_SECONDS", 120)

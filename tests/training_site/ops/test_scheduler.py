@@ -403,7 +403,7 @@ def waiting_for(cursor, table: str) -> int:
     return cursor.fetchone()[0]
 
 
-def away_from_a_period_boundary(margin: float = 60.0) -> None:
+def away_from_a_period_boundary(margin: float = 100.0) -> None:
     """Wait past the next period start if it is near, so that both processes see the same periods."""
     now = timezone.now()
     upcoming = min(job.schedule.next_start(now) for job in JOBS)

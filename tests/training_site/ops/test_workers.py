@@ -220,13 +220,44 @@ def test_the_worker_beats_while_a_long_task_runs_and_removes_its_row_on_exit(set
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_worker_requeues_an_orphan_before_it_looks_for_work_and_runs_it():
+def test_the_worker_requeues_an_orphan_before_it_looks_for_work_and_runs_it(monkeypatch):
+    monkeypatch.setattr(workers.Heartbeat, "beating_for", lambda self: LEASE)  # beating for a whole lease
     beat("dead", seconds_ago=2 * LEASE)
     task = running_task("dead")
     worker("rescuer").run()
     task.refresh_from_db()
     assert (task.status, task.worker_ids, task.return_value) == (TaskResultStatus.SUCCESSFUL,
                                                                  ["dead", "rescuer"], "rested")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_whose_own_beats_are_younger_than_a_lease_judges_nobody(monkeypatch):
+    """After the database was out of reach for everyone, every beat is old: a worker must first have beaten
+    for a whole lease itself (and so given the others the time to beat again) before it reaps their tasks."""
+    monkeypatch.setattr(workers.Heartbeat, "beating_for", lambda self: LEASE - 1)
+    beat("others", seconds_ago=2 * LEASE)
+    task = running_task("others")
+    worker("just-back").run()
+    task.refresh_from_db()
+    assert (task.status, task.worker_ids) == (TaskResultStatus.RUNNING, ["others"])
+
+
+def test_a_heartbeat_that_fails_is_not_healthy_until_it_succeeds_again(monkeypatch):
+    beats = iter([RuntimeError("not a DatabaseError either"), None])
+
+    def renew(**kwargs: Any) -> None:
+        answer = next(beats, None)
+        if answer is not None:
+            raise answer
+
+    monkeypatch.setattr(workers, "heartbeat_renew", renew)
+    heart = workers.Heartbeat(worker_id="w", started_at=timezone.now(), every=0.05)
+    heart.healthy_since = None  # as after a failed beat
+    heart.start()
+    time.sleep(0.3)
+    heart.stop()
+    assert not heart.is_alive()
+    assert heart.healthy_since is not None, "the second beat succeeded: healthy again"
 
 
 @pytest.mark.django_db(transaction=True)
@@ -272,7 +303,7 @@ def _worker_environment(media: Path) -> dict[str, str]:
         "DATABASE_URL": database_url(),
         "TASKS_BACKEND": "database",
         "WORKER_HEARTBEAT_SECONDS": "1",
-        "TASK_LEASE_SECONDS": "3",
+        "TASK_LEASE_SECONDS": "5",  # five beats: a survivor slowed by a loaded machine is not taken for dead
         "MEDIA_ROOT": str(media),
         "EXPORT_CHUNK_ROWS": "5",
         "LOG_LEVEL": "INFO",
@@ -330,7 +361,7 @@ def test_a_worker_killed_mid_export_leaves_it_to_another_which_does_it_once(hr_a
     assert AuditEntry.objects.filter(action=AuditAction.EXPORT, object_id=str(job.pk)).count() == 1
     assert f"requeued: its worker {doomed} is gone" in log, log
     assert task.started_at is not None
-    figure(f"worker killed mid-export ({connection.vendor}; heartbeat 1 s, lease 3 s): the task taken up by the "
+    figure(f"worker killed mid-export ({connection.vendor}; heartbeat 1 s, lease 5 s): the task taken up by the "
           f"other worker {taken_up:.1f} s after the kill ({(task.started_at - last_beat).total_seconds():.1f} s "
           f"after the dead worker's last beat), the export finished {finished:.1f} s after the kill (6 s of "
           f"work, from row 0), once: 1 file, 1 audit entry, worker_ids {task.worker_ids}")
