@@ -14,5 +14,6 @@ class StaffConfig(AppConfig):
         # once per user (staff/admin/sidebar.py).
         from staff.admin import sidebar
         from staff.auth import lockout, two_factor  # noqa: F401
+        from staff.exports import tasks  # noqa: F401  (a task given up fails its export job: task_finished)
 
         sidebar.install()

@@ -12,6 +12,7 @@ locked now (for the HR page), and writes the audit entry when a lock begins. Lif
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -47,10 +48,24 @@ def client_address(request: HttpRequest) -> str:
     a load balancer every official would then share the balancer's address, and one lock would lock all.)
     """
     proxies = settings.AXES_IPWARE_PROXY_COUNT
+    peer = str(request.META.get("REMOTE_ADDR", ""))
     forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-    if proxies > 0 and len(forwarded) >= proxies:
+    if proxies > 0 and len(forwarded) >= proxies and _trusted_proxy(peer):
         return forwarded[-proxies]
-    return str(request.META.get("REMOTE_ADDR", ""))
+    return peer
+
+
+def _trusted_proxy(peer: str) -> bool:
+    """The peer is one of TRUSTED_PROXIES (addresses or networks); any peer when none are listed (then only
+    the balancers may reach the app servers' port: docs/deploy.md)."""
+    networks = settings.TRUSTED_PROXY_NETWORKS
+    if not networks:
+        return True
+    try:
+        address = ipaddress.ip_address(peer)
+    except ValueError:
+        return False
+    return any(address in network for network in networks)
 
 
 def lockout_username(request: HttpRequest, credentials: dict | None) -> str:

@@ -10,6 +10,7 @@ cache (development) throttles per process, which is enough there.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 
@@ -19,6 +20,8 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+
+logger = logging.getLogger(__name__)
 
 # The forms that check a password: the public sign-in and the admin's.
 SIGN_IN_URL_NAMES = ("login", "wagtailadmin_login")
@@ -34,13 +37,17 @@ def sign_in_attempt_allowed(address: str, *, now: float | None = None) -> bool:
     if limit <= 0:
         return True
     key = _minute_key(address, time.time() if now is None else now)
-    # add() then incr(): atomic in Redis, so two app servers never both see the same count.
-    cache.add(key, 0, timeout=120)
     try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between the two calls: start again
-        cache.add(key, 1, timeout=120)
-        count = 1
+        # add() then incr(): atomic in Redis, so two app servers never both see the same count.
+        cache.add(key, 0, timeout=120)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # evicted between the two calls: start again
+            cache.add(key, 1, timeout=120)
+            count = 1
+    except Exception:  # noqa: BLE001 - the cache out of reach: axes' lockout (in the database) still guards
+        logger.warning("Sign-in throttle off: the cache does not answer", exc_info=True)
+        return True
     return count <= limit
 
 

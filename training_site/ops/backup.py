@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 import os
 import platform
 import shutil
@@ -38,6 +39,8 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.recorder import MigrationRecorder
 from django.db.utils import Error as DatabaseError
+
+logger = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -106,8 +109,16 @@ def backup_create(*, directory: Path, name: str | None = None, storage: Storage 
         database = _database_dump(connection, dump)
         database.update(_checksum_file(dump))
         files: dict[str, dict[str, Any]] = {}
+        vanished: list[str] = []
         for stored in _walk(storage):
-            files[stored] = _file_copy_out(storage, stored, target / FILES / _safe(stored))
+            try:
+                files[stored] = _file_copy_out(storage, stored, target / FILES / _safe(stored))
+            except FileNotFoundError:
+                # Deleted between the listing and the copy (an export pruned, an import upload cleaned up):
+                # a file that no longer exists is not part of the state to restore.
+                (target / FILES / _safe(stored)).unlink(missing_ok=True)
+                vanished.append(stored)
+                logger.warning("Backup: %s was deleted while the backup ran; left out", stored)
         manifest = {
             "format_version": FORMAT_VERSION,
             "created_at": now.isoformat().replace("+00:00", "Z"),
@@ -117,6 +128,7 @@ def backup_create(*, directory: Path, name: str | None = None, storage: Storage 
                          **_optional_versions()},
             "migrations": _latest_migrations(connection),
             "files": files,
+            "vanished_during_backup": vanished,
         }
         # Written last and renamed into place: a manifest exists only for a backup that is complete.
         partial = target / f".{MANIFEST}.partial"

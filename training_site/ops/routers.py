@@ -10,13 +10,17 @@ open the block on the replica, and ``db_for_write`` is always "default").
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
-from django.db import connections
+from django.db import DatabaseError, connections
+
+logger = logging.getLogger(__name__)
 
 REPLICA = "replica"
 _reading_replica: ContextVar[bool] = ContextVar("reading_replica", default=False)
@@ -26,12 +30,37 @@ def replica_configured() -> bool:
     return REPLICA in settings.DATABASES
 
 
+# After the replica failed to answer, reads stay on the primary this long before it is tried again: a replica
+# that drops packets would otherwise cost every report its connection timeout.
+REPLICA_RETRY_SECONDS = 30.0
+_replica_down_until = 0.0
+
+
+def replica_available() -> bool:
+    """The replica is configured and answers (its connection opened or kept); False for a while after not."""
+    global _replica_down_until
+    if not replica_configured() or time.monotonic() < _replica_down_until:
+        return False
+    try:
+        connections[REPLICA].ensure_connection()
+    except DatabaseError:
+        _replica_down_until = time.monotonic() + REPLICA_RETRY_SECONDS
+        logger.warning("The replica does not answer: reads stay on the primary for %s s", REPLICA_RETRY_SECONDS,
+                       exc_info=True)
+        return False
+    return True
+
+
 @contextmanager
 def replica_reads() -> Iterator[str]:
-    """Inside: model reads go to the replica if there is one. Yields the alias the reads go to."""
+    """Inside: model reads go to the replica if there is one and it answers (else the primary: a report is
+    better slow than missing). Yields the alias the reads go to."""
+    if not replica_available():
+        yield "default"
+        return
     token = _reading_replica.set(True)
     try:
-        yield REPLICA if replica_configured() else "default"
+        yield REPLICA
     finally:
         _reading_replica.reset(token)
 

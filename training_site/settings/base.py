@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 
 import dj_database_url
@@ -153,6 +154,9 @@ if env_str("DATABASE_REPLICA_URL", ""):
     DATABASES["replica"] = dj_database_url.parse(
         env_str("DATABASE_REPLICA_URL", ""), conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
     DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
+    # Short: a replica that stops answering sends the reads back to the primary (routers.replica_reads), and
+    # /readyz must answer within the balancer's check timeout (3 s) even then.
+    DATABASES["replica"]["OPTIONS"]["connect_timeout"] = env_int("DB_REPLICA_CONNECT_TIMEOUT_SECONDS", 1)
     # Tests have no second server: the alias reads the test database itself.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["training_site.ops.routers.ReplicaRouter"]
@@ -191,6 +195,12 @@ AXES_VERBOSE = False
 # right (staff/auth/lockout.py client_address; the sign-in throttle uses the same address).
 AXES_CLIENT_IP_CALLABLE = "staff.auth.lockout.client_address"
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
+# X-Forwarded-For is believed only from these peers (addresses or networks, comma-separated); empty: from any
+# peer, which is safe only when nothing but the balancers can reach the app servers.
+try:
+    TRUSTED_PROXY_NETWORKS = [ipaddress.ip_network(item, strict=False) for item in env_list("TRUSTED_PROXIES", [])]
+except ValueError as exc:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES must list addresses or networks: {exc}") from exc
 # Activation links sent with invitations are valid this many days, and used once.
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
 # Nobody is invited twice within this many hours, however often a batch is started.

@@ -42,8 +42,9 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 
 # Redis (REDIS_URL) is what the app servers share besides the database: the cache (public pages, the admin
 # sidebar), the sign-in throttle's counters (staff/auth/throttle.py) and a copy of each session. Sessions are
-# "cached_db": read from Redis, written to both, so a Redis restart signs nobody out. Without REDIS_URL each
-# process has its own memory cache: fine for one process, wrong for several (docs/deploy.md).
+# "cached_db": read from Redis, written to both, so a Redis restart signs nobody out; while Redis is down,
+# signed-in pages fail (docs/deploy.md: run it supervised). Without REDIS_URL each process has its own memory
+# cache: fine for one process, wrong for several.
 CACHE_URL = env_str("REDIS_URL", "")
 if CACHE_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
@@ -58,3 +59,6 @@ if CACHE_URL:
 # transaction-pooling PgBouncer, for instance).
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60)  # noqa: F405
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
+if "replica" in DATABASES:  # noqa: F405
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]  # noqa: F405
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405

@@ -59,3 +59,27 @@ def test_the_client_address_is_the_balancers_entry_of_x_forwarded_for(settings, 
     assert client_address(request) == "203.0.113.7"
     settings.AXES_IPWARE_PROXY_COUNT = 2
     assert client_address(request) == "198.51.100.1"
+
+
+def test_with_the_cache_out_of_reach_sign_in_goes_on_under_the_lockout_alone(monkeypatch):
+    from staff.auth import throttle
+
+    class Down:
+        def add(self, *args, **kwargs):
+            raise ConnectionError("Redis at 10.0.0.20:6379 refused the connection")
+
+    monkeypatch.setattr(throttle, "cache", Down())
+    assert all(sign_in_attempt_allowed("10.0.0.1") for _ in range(10))
+
+
+def test_x_forwarded_for_is_believed_only_from_a_trusted_proxy(settings, rf):
+    import ipaddress
+
+    from staff.auth.lockout import client_address
+
+    settings.AXES_IPWARE_PROXY_COUNT = 1
+    settings.TRUSTED_PROXY_NETWORKS = [ipaddress.ip_network("10.0.0.0/24")]
+    via_balancer = rf.post("/", HTTP_X_FORWARDED_FOR="203.0.113.7", REMOTE_ADDR="10.0.0.2")
+    straight_in = rf.post("/", HTTP_X_FORWARDED_FOR="203.0.113.99", REMOTE_ADDR="198.51.100.5")
+    assert client_address(via_balancer) == "203.0.113.7"
+    assert client_address(straight_in) == "198.51.100.5", "a client reaching the app server directly"

@@ -418,3 +418,27 @@ def test_a_backup_interrupted_while_copying_files_leaves_no_folder_behind(tmp_pa
     with pytest.raises(CommandError, match="The backup failed and .* was removed: Permission denied"):
         call_command("backup", str(tmp_path / "backups"), name="nightly")
     assert list((tmp_path / "backups").iterdir()) == []
+
+
+@pytest.mark.django_db
+def test_a_file_deleted_while_the_backup_runs_is_left_out_and_named(tmp_path, settings, monkeypatch):
+    import json as json_module
+
+    from training_site.ops import backup as backup_module
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    default_storage.save("exports/kept.xlsx", ContentFile(b"rows"))
+    default_storage.save("exports/pruned.xlsx", ContentFile(b"old rows"))
+    real_copy = backup_module._file_copy_out
+
+    def pruned_meanwhile(storage, name, destination):
+        if name.endswith("pruned.xlsx"):
+            storage.delete(name)  # prune_files ran between the listing and the copy
+        return real_copy(storage, name, destination)
+
+    monkeypatch.setattr(backup_module, "_file_copy_out", pruned_meanwhile)
+    call_command("backup", str(tmp_path / "backups"), name="nightly")
+
+    manifest = json_module.loads((tmp_path / "backups" / "nightly" / "manifest.json").read_text("utf-8"))
+    assert list(manifest["files"]) == ["exports/kept.xlsx"]
+    assert manifest["vanished_during_backup"] == ["exports/pruned.xlsx"]

@@ -20,6 +20,7 @@ router = ReplicaRouter()
 @pytest.fixture
 def with_replica(monkeypatch):
     monkeypatch.setattr(routers, "replica_configured", lambda: True)
+    monkeypatch.setattr(routers, "replica_available", lambda: True)
 
 
 def test_without_a_replica_every_read_stays_on_the_primary():
@@ -67,3 +68,23 @@ def test_the_reform_report_asks_for_the_replica(client, city_hr, with_replica, m
         response = client.get(reverse("staff_reform_report"), {"year": 2026, "mode": "as_it_was", "format": fmt})
         assert response.status_code == 200
     assert asked == ["replica", "replica"]
+
+
+def test_a_replica_that_does_not_answer_sends_the_reads_back_to_the_primary_for_a_while(monkeypatch):
+    from django.db import OperationalError
+
+    attempts: list[bool] = []
+
+    class Unreachable:
+        def ensure_connection(self):
+            attempts.append(True)
+            raise OperationalError("connection to server at 10.0.0.31 timed out")
+
+    monkeypatch.setattr(routers, "replica_configured", lambda: True)
+    monkeypatch.setattr(routers, "connections", {routers.REPLICA: Unreachable()})
+    monkeypatch.setattr(routers, "_replica_down_until", 0.0)
+    for _ in range(3):
+        with replica_reads() as alias:
+            assert alias == "default"
+            assert router.db_for_read(Official) is None
+    assert attempts == [True], "tried once, then left alone for REPLICA_RETRY_SECONDS"
