@@ -313,6 +313,9 @@ WAGTAIL_SITE_NAME = "Bồi dưỡng CBCC"
 WAGTAILADMIN_BASE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 # No Gravatar: staff avatars would be fetched from a foreign service (and show as a broken image offline).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# No check for new Wagtail releases from the administrators' browsers: a call to a foreign service that the
+# Content-Security-Policy blocks anyway (connect-src 'self'); upgrades are the operators' (docs/deploy.md).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 
 # Search folds Vietnamese (courses/search.py): the query and the indexed text both lose diacritics
