@@ -88,3 +88,21 @@ def test_a_replica_that_does_not_answer_sends_the_reads_back_to_the_primary_for_
             assert alias == "default"
             assert router.db_for_read(Official) is None
     assert attempts == [True], "tried once, then left alone for REPLICA_RETRY_SECONDS"
+
+
+def test_the_replication_dashboard_reads_inside_replica_reads(client, organizer, monkeypatch):
+    from staff.admin import replication
+
+    inside: list[bool] = []
+    real = replication.replication_dashboard
+
+    def spy():
+        inside.append(routers._reading_replica.get())
+        routers._reading_replica.set(False)  # the test database has no second copy: read it here
+        return real()
+
+    monkeypatch.setattr(replication, "replication_dashboard", spy)
+    monkeypatch.setattr(routers, "replica_available", lambda: True)
+    client.force_login(organizer)
+    assert client.get(reverse("staff_replication")).status_code == 200
+    assert inside == [True]
