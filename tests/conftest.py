@@ -81,3 +81,15 @@ def pytest_terminal_summary(terminalreporter) -> None:
         terminalreporter.section("figures (measured, not asserted)")
         for line in lines:
             terminalreporter.write_line(line)
+
+
+@pytest.fixture(autouse=True)
+def _web_timeouts_after_worker_code(django_db_blocker):
+    """Worker and scheduler code run in the test process raise the database limits for the whole process
+    (training_site/ops/timeouts.py); the next test gets the web request's limits back (torn down after the
+    test's own database fixtures, hence the unblock)."""
+    yield
+    from training_site.ops.timeouts import worker_timeouts_reset
+
+    with django_db_blocker.unblock():
+        worker_timeouts_reset()

@@ -41,3 +41,18 @@ def use_worker_timeouts() -> None:
     for connection in connections.all(initialized_only=True):
         if connection.connection is not None:
             _set_limits(connection)
+
+
+def worker_timeouts_reset() -> None:
+    """Back to the web request's limits in this process (for the test suite, where worker code runs in the
+    test process and must not leave its limits to the tests after it). RESET returns each setting to the
+    value the connection started with: the connection options'."""
+    global _applied
+    if not _applied:
+        return
+    _applied = False
+    connection_created.disconnect(dispatch_uid="training_site.ops.timeouts")
+    for connection in connections.all(initialized_only=True):
+        if connection.vendor == "postgresql" and connection.connection is not None:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET lock_timeout; RESET statement_timeout")
