@@ -93,3 +93,8 @@ def report_world(*, city, ward_a, ward_b, training_centre, year: int = YEAR) -> 
             factories.certificate(enrollment=enrollment)
     return {"people": people, "groups": (politics, digital), "sessions": (s_update, s_update2, s_rank, s_exchange),
             "enrollments": enrollments}
+
+
+def stored_files(media) -> list:
+    """The files under a test's MEDIA_ROOT (none when nothing was ever stored)."""
+    return [path for path in media.rglob("*") if path.is_file()] if media.exists() else []

@@ -18,7 +18,7 @@ from staff.exports import tasks
 from staff.exports.records import TrainingRecordsExporter
 from staff.models import AuditAction, AuditEntry, ExportJob, ExportStatus
 from staff.services.exports import export_job_claim, export_job_fail, export_job_finish
-from tests.staff.export_data import YEAR, hostile_world
+from tests.staff.export_data import YEAR, stored_files
 from training_site.ops.workers import task_result_give_up
 
 pytestmark = pytest.mark.django_db
@@ -30,15 +30,6 @@ KIND = TrainingRecordsExporter.name
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def hostile(ward_a, training_centre):
-    return hostile_world(ward_a=ward_a, training_centre=training_centre)
-
-
-def _stored_files(media) -> list:
-    return [path for path in media.rglob("*") if path.is_file()] if media.exists() else []
 
 
 def filters(unit) -> dict[str, Any]:
@@ -81,7 +72,7 @@ def test_a_requeued_export_task_finishes_its_job_once(hr_a, ward_a, hostile, med
     assert run_as_task("task-1", job.pk) == "skipped"  # done is done
     job.refresh_from_db()
     assert (job.status, job.rows_done, job.rows_total) == (ExportStatus.DONE, 5, 5)
-    assert len(_stored_files(media)) == 1
+    assert len(stored_files(media)) == 1
     assert AuditEntry.objects.filter(action=AuditAction.EXPORT).count() == 1
 
 

@@ -19,15 +19,10 @@ from staff.pdf.records import personnel_record_context
 from staff.selectors.reporting import build_reform_report
 from tests import factories
 from tests.pdf_text import pdf_text
-from tests.staff.export_data import GROUP_NAME, HOSTILE, YEAR, assert_no_formula, hostile_world
+from tests.staff.export_data import GROUP_NAME, HOSTILE, YEAR, assert_no_formula
 from training_site.spreadsheets import csv_safe
 
 NAME = "Nguyễn Thị Hồng Hải"
-
-
-@pytest.fixture
-def hostile(ward_a, training_centre):
-    return hostile_world(ward_a=ward_a, training_centre=training_centre)
 
 
 def test_csv_safe_neutralises_only_dangerous_text():

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from staff.exports import tasks
 from staff.exports.records import TrainingRecordsExporter
 from staff.models import AuditAction, AuditEntry, ExportJob, ExportStatus
-from tests.staff.export_data import HOSTILE, YEAR, assert_no_formula, hostile_world
+from tests.staff.export_data import HOSTILE, YEAR, assert_no_formula, stored_files
 
 FILTERS = {"year": YEAR, "unit": "P-A", "mapped": False, "format": "xlsx", "language": "en"}
 
@@ -22,15 +22,6 @@ def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EXPORT_CHUNK_ROWS = 2  # progress after every two rows
     return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def hostile(ward_a, training_centre):
-    return hostile_world(ward_a=ward_a, training_centre=training_centre)
-
-
-def _stored_files(media) -> list:
-    return [path for path in media.rglob("*") if path.is_file()] if media.exists() else []
 
 
 def test_admin_queues_big_export_and_only_requester_downloads(client, settings, hr_a, hr_b, city_hr, ward_a,
@@ -82,7 +73,7 @@ def test_job_is_done_only_at_the_end_with_progress(monkeypatch, hr_a, hostile, m
     with job.file.open("rb") as stream:
         rows = list(load_workbook(io.BytesIO(stream.read())).active.iter_rows(values_only=True))
     assert len(rows) == 6 and rows[0][0] == "Employee code"
-    assert len(_stored_files(media)) == 1
+    assert len(stored_files(media)) == 1
 
 
 def test_failure_leaves_failed_job_without_file(client, monkeypatch, hr_a, hostile, media):
@@ -99,7 +90,7 @@ def test_failure_leaves_failed_job_without_file(client, monkeypatch, hr_a, hosti
     job.refresh_from_db()
     assert job.status == ExportStatus.FAILED and "database went away" in job.error
     assert not job.file and job.rows_done == 2
-    assert _stored_files(media) == []
+    assert stored_files(media) == []
     client.force_login(hr_a)
     assert client.get(reverse("staff_export_job_download", args=[job.pk])).status_code == 404
     assert AuditEntry.objects.get(action=AuditAction.EXPORT).detail["status"] == ExportStatus.FAILED
